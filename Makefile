@@ -1,0 +1,74 @@
+# nix-gograph — see README.md. `make demo` and `make test` do all the set-up.
+SHELL := /bin/bash
+CACHE ?= $(HOME)/.cache/nix-gograph
+BUILD := build
+GO ?= go
+
+export PKG_CONFIG_PATH := $(PKG_CONFIG_PATH):/usr/lib/nix/pkgconfig
+
+# The Nix the plugin is built for: the first `nix` on PATH's pkg-config files.
+NIX_VERSION := $(shell pkg-config --modversion nix-expr 2>/dev/null)
+NIX_PC_INCLUDE := $(shell pkg-config --variable=includedir nix-expr 2>/dev/null)
+# Real headers (a Nix user's machine) win; Debian's nix-bin ships none, so
+# install-deps.sh takes them from Debian's source package.
+ifneq ($(wildcard $(NIX_PC_INCLUDE)/nix/eval.hh $(NIX_PC_INCLUDE)/nix/expr/eval.hh),)
+  NIX_CFLAGS := $(shell pkg-config --cflags nix-expr nix-store nix-main)
+else
+  NIX_INCLUDE := $(CACHE)/nix-$(NIX_VERSION)/include
+  NIX_CFLAGS := -I$(NIX_INCLUDE)/nix -include $(NIX_INCLUDE)/nix/config.h
+endif
+NIX_LIBS := $(shell pkg-config --libs nix-expr nix-store nix-main 2>/dev/null)
+NIX_VERSION_NUM := $(shell echo '$(NIX_VERSION)' | awk -F. '{ printf "%d%02d%02d", $$1, $$2, $$3 }')
+
+CXX ?= g++
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++17 -fPIC -Wall -Wno-deprecated-declarations \
+  -DGOGRAPH_NIX_VERSION=$(NIX_VERSION_NUM) -DGOGRAPH_NIX_VERSION_STRING='"$(NIX_VERSION)"' \
+  $(NIX_CFLAGS) -I$(BUILD) -Icshim
+
+PLUGIN := $(BUILD)/libnix-gograph.so
+GO_ARCHIVE := $(BUILD)/libgobridge.a
+CXX_SRCS := $(wildcard cshim/*.cc plugin/*.cc)
+CXX_OBJS := $(patsubst %.cc,$(BUILD)/obj/%.o,$(CXX_SRCS))
+GO_SRCS := go.mod go.sum $(shell find gobridge -name '*.go' -not -name '*_test.go')
+
+.PHONY: all deps plugin demo test unit-test integration-test bench clean
+all: plugin
+plugin: $(PLUGIN)
+
+deps:
+	scripts/install-deps.sh $(CACHE)
+
+$(GO_ARCHIVE): $(GO_SRCS)
+	@mkdir -p $(BUILD)
+	CGO_ENABLED=1 $(GO) build -trimpath -buildmode=c-archive -o $@ ./gobridge/abi
+
+$(BUILD)/obj/%.o: %.cc $(wildcard cshim/*.hh) $(GO_ARCHIVE)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+$(PLUGIN): $(CXX_OBJS) $(GO_ARCHIVE)
+	$(CXX) -shared -o $@ $(CXX_OBJS) $(GO_ARCHIVE) -Wl,-z,defs $(NIX_LIBS) -lgc -lpthread
+
+# Targets that need Nix re-enter make after `deps`, so the Nix version and
+# header paths above are read once Nix is installed.
+demo: deps
+	$(MAKE) plugin
+	tests/demo.sh
+
+unit-test:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+integration-test: deps
+	$(MAKE) plugin
+	tests/run.sh
+
+test: unit-test integration-test
+
+bench: deps
+	$(MAKE) plugin
+	tests/bench.sh
+
+clean:
+	rm -rf $(BUILD)

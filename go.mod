@@ -1,0 +1,10 @@
+module github.com/nix-gograph/nix-gograph
+
+go 1.26.0
+
+require (
+	github.com/mattn/go-pointer v0.0.1
+	golang.org/x/mod v0.42.0
+)
+
+require github.com/nix-community/go-nix v0.0.0-20250101154619-4bdde671e0a1

@@ -1,0 +1,90 @@
+package graph
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/nix-community/go-nix/pkg/derivation"
+)
+
+// Derivation is a derivation the shim writes to the store (docs/abi.md).
+type Derivation struct {
+	Name    string            `json:"name"`
+	DrvPath string            `json:"drvPath"`
+	ATerm   string            `json:"aterm"`
+	Outputs map[string]string `json:"outputs"`
+}
+
+// drvSet synthesises input-addressed derivations, computing their paths the
+// way Nix does (hashDerivationModulo), in dependency order.
+type drvSet struct {
+	system       string
+	builder      string
+	baseDrvs     map[string][]string
+	baseSrcs     []string
+	replacements map[string]string // drv path -> hex hashDerivationModulo
+	list         []*Derivation
+}
+
+func newDrvSet(req *Request) *drvSet {
+	s := &drvSet{system: req.System, builder: req.Builder.Path,
+		baseDrvs: map[string][]string{}, replacements: map[string]string{}}
+	for _, in := range []StoreInput{req.Go, req.Builder} {
+		for _, d := range in.InputDrvs {
+			s.baseDrvs[d.DrvPath] = mergeOutputs(s.baseDrvs[d.DrvPath], d.Outputs)
+			s.replacements[d.DrvPath] = d.HashModulo
+		}
+		s.baseSrcs = append(s.baseSrcs, in.InputSrcs...)
+	}
+	return s
+}
+
+func mergeOutputs(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// add synthesises a derivation running the builder with env (plus the
+// standard attributes) and returns it. deps are derivations of this set
+// whose "out" it reads; srcs are extra input sources.
+func (s *drvSet) add(name string, env map[string]string, deps []*Derivation, srcs []string) (*Derivation, error) {
+	d := &derivation.Derivation{
+		Outputs:          map[string]*derivation.Output{"out": {}},
+		InputDerivations: maps.Clone(s.baseDrvs),
+		Platform:         s.system,
+		Builder:          s.builder,
+		Arguments:        []string{},
+		Env:              maps.Clone(env),
+	}
+	d.Env["name"], d.Env["system"], d.Env["builder"], d.Env["out"] = name, s.system, s.builder, ""
+	for _, dep := range deps {
+		d.InputDerivations[dep.DrvPath] = mergeOutputs(d.InputDerivations[dep.DrvPath], []string{"out"})
+	}
+	d.InputSources = slices.Compact(slices.Sorted(slices.Values(slices.Concat(s.baseSrcs, srcs))))
+
+	outputs, err := d.CalculateOutputPaths(s.replacements)
+	if err != nil {
+		return nil, fmt.Errorf("graph: derivation %s: %w", name, err)
+	}
+	d.Outputs["out"].Path = outputs["out"]
+	d.Env["out"] = outputs["out"]
+	drvPath, err := d.DrvPath()
+	if err != nil {
+		return nil, fmt.Errorf("graph: derivation %s: %w", name, err)
+	}
+	replacement, err := d.CalculateDrvReplacement(s.replacements)
+	if err != nil {
+		return nil, fmt.Errorf("graph: derivation %s: %w", name, err)
+	}
+	s.replacements[drvPath] = replacement
+	var aterm bytes.Buffer
+	if err := d.WriteDerivation(&aterm); err != nil {
+		return nil, fmt.Errorf("graph: derivation %s: %w", name, err)
+	}
+	drv := &Derivation{Name: name, DrvPath: drvPath, ATerm: aterm.String(), Outputs: outputs}
+	s.list = append(s.list, drv)
+	return drv, nil
+}

@@ -1,0 +1,82 @@
+// Package graph answers a goPackageGraph request: it plans the module (package
+// plan), puts each main-module package's files in a store path of its own,
+// synthesises one derivation per compile and link unit, and describes the
+// result as the Nix value the plugin returns (docs/abi.md).
+package graph
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/plan"
+)
+
+// Planner plans requests; it is safe to keep for the life of the process.
+type Planner struct{}
+
+// NewPlanner returns a Planner.
+func NewPlanner() *Planner { return &Planner{} }
+
+// Response is the shim's answer: exactly one of OK and Error is set.
+type Response struct {
+	OK    *Result    `json:"ok,omitempty"`
+	Error *ErrorInfo `json:"error,omitempty"`
+}
+
+// ErrorInfo is a structured error naming its culprit.
+type ErrorInfo struct {
+	Kind     string `json:"kind"`
+	Message  string `json:"message"`
+	Package  string `json:"package,omitempty"`
+	Argument string `json:"argument,omitempty"`
+}
+
+// PlanJSON answers one JSON request with a JSON response. It never panics:
+// a panic is reported as an "internal" error.
+func (p *Planner) PlanJSON(request []byte) (response []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			response = marshal(&Response{Error: &ErrorInfo{Kind: "internal",
+				Message: fmt.Sprintf("gobridge: internal error: %v\n%s", r, debug.Stack())}})
+		}
+	}()
+	var req Request
+	if err := json.Unmarshal(request, &req); err != nil {
+		return marshal(&Response{Error: &ErrorInfo{Kind: "internal", Message: "gobridge: bad request: " + err.Error()}})
+	}
+	result, err := p.Plan(&req)
+	if err != nil {
+		return marshal(&Response{Error: errorInfo(err)})
+	}
+	return marshal(&Response{OK: result})
+}
+
+// Plan answers req.
+func (p *Planner) Plan(req *Request) (*Result, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	planned, err := plan.Plan(req.planConfig())
+	if err != nil {
+		return nil, err
+	}
+	return synthesize(req, planned)
+}
+
+func errorInfo(err error) *ErrorInfo {
+	var pe *plan.Error
+	if errors.As(err, &pe) {
+		return &ErrorInfo{Kind: pe.Kind, Message: pe.Message, Package: pe.Package, Argument: pe.Argument}
+	}
+	return &ErrorInfo{Kind: "internal", Message: err.Error()}
+}
+
+func marshal(r *Response) []byte {
+	b, err := json.Marshal(r)
+	if err != nil {
+		b, _ = json.Marshal(&Response{Error: &ErrorInfo{Kind: "internal", Message: err.Error()}})
+	}
+	return b
+}

@@ -1,0 +1,76 @@
+package graph
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/nixstore"
+	"github.com/nix-gograph/nix-gograph/gobridge/plan"
+)
+
+// Request is the argument of builtins.goPackageGraph, as the C++ shim
+// encodes it (docs/abi.md).
+type Request struct {
+	Src         string     `json:"src"`
+	SubPackages []string   `json:"subPackages"`
+	Tags        []string   `json:"tags"`
+	Ldflags     []string   `json:"ldflags"`
+	Gcflags     []string   `json:"gcflags"`
+	GOOS        string     `json:"goos"`
+	GOARCH      string     `json:"goarch"`
+	CGO         bool       `json:"cgo"`
+	System      string     `json:"system"`
+	Go          StoreInput `json:"go"`
+	Builder     StoreInput `json:"builder"`
+}
+
+// StoreInput is a store path the derivations use, with the derivations and
+// sources its string context named.
+type StoreInput struct {
+	Path      string     `json:"path"`
+	InputDrvs []InputDrv `json:"inputDrvs"`
+	InputSrcs []string   `json:"inputSrcs"`
+}
+
+// InputDrv is a derivation output in a string's context, with the hash Nix
+// computed for it (hashDerivationModulo), which output paths depend on.
+type InputDrv struct {
+	DrvPath    string   `json:"drvPath"`
+	Outputs    []string `json:"outputs"`
+	HashModulo string   `json:"hashModulo"`
+}
+
+// validate checks what the shim cannot: that paths are where they must be.
+func (r *Request) validate() error {
+	if r.Src == "" {
+		return &plan.Error{Kind: "bad-argument", Argument: "src", Message: "src is missing"}
+	}
+	for _, in := range []struct {
+		name string
+		si   StoreInput
+	}{{"go", r.Go}, {"builder", r.Builder}} {
+		if !strings.HasPrefix(in.si.Path, nixstore.StoreDir+"/") || filepath.Clean(in.si.Path) != in.si.Path {
+			return &plan.Error{Kind: "bad-argument", Argument: in.name,
+				Message: fmt.Sprintf("%s must be a path in %s, not %q", in.name, nixstore.StoreDir, in.si.Path)}
+		}
+	}
+	if r.System == "" {
+		return &plan.Error{Kind: "bad-argument", Argument: "system", Message: "system is missing"}
+	}
+	return nil
+}
+
+func (r *Request) planConfig() *plan.Config {
+	return &plan.Config{
+		GoRoot:   r.Go.Path,
+		Dir:      r.Src,
+		Patterns: r.SubPackages,
+		Tags:     r.Tags,
+		Ldflags:  r.Ldflags,
+		Gcflags:  r.Gcflags,
+		GOOS:     r.GOOS,
+		GOARCH:   r.GOARCH,
+		CGO:      r.CGO,
+	}
+}

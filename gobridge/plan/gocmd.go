@@ -1,0 +1,154 @@
+// Package plan asks a Go toolchain how it would build a module — `go list
+// -deps -json` for the package graph, `go build -n` for the exact commands —
+// and turns the answer into one action.Action per package and per binary.
+//
+// Every go invocation runs with a cleared environment, GOTOOLCHAIN=local (no
+// toolchain downloads), GOFLAGS=-mod=readonly, GOWORK=off, GOENV=off,
+// GOPROXY=off and "--" before package patterns, so nothing a user controls
+// becomes a flag or an executable.
+package plan
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Config is what changes how a module is built.
+type Config struct {
+	// GoRoot is the toolchain's GOROOT; <GoRoot>/bin/go is run.
+	GoRoot string
+	// Dir is the module root (holding go.mod).
+	Dir string
+	// Patterns are package patterns relative to Dir, e.g. "." or "./cmd/x".
+	Patterns []string
+	Tags     []string
+	Ldflags  []string
+	Gcflags  []string
+	// GOOS and GOARCH are empty for the toolchain's defaults.
+	GOOS, GOARCH string
+	CGO          bool
+}
+
+// compilerConcurrency is the -c=N every compile gets: fixed, so plans made on
+// machines with different core counts are the same derivations.
+const compilerConcurrency = "4"
+
+// goRunner runs the toolchain's go command in a private scratch directory.
+type goRunner struct {
+	cfg     *Config
+	scratch string
+}
+
+func newGoRunner(cfg *Config) (*goRunner, error) {
+	scratch, err := os.MkdirTemp("", "gograph-plan-")
+	if err != nil {
+		return nil, err
+	}
+	return &goRunner{cfg: cfg, scratch: scratch}, nil
+}
+
+func (g *goRunner) close() { os.RemoveAll(g.scratch) }
+
+// env is the complete environment of every go invocation.
+func (g *goRunner) env() []string {
+	cgo := "0"
+	if g.cfg.CGO {
+		cgo = "1"
+	}
+	env := []string{
+		"PATH=" + filepath.Join(g.cfg.GoRoot, "bin"),
+		"HOME=" + g.scratch,
+		"TMPDIR=" + g.scratch,
+		"GOCACHE=" + filepath.Join(g.scratch, "cache"),
+		"GOPATH=" + filepath.Join(g.scratch, "gopath"),
+		"GOTOOLCHAIN=local",
+		"GOFLAGS=-mod=readonly",
+		"GOWORK=off",
+		"GOENV=off",
+		"GOPROXY=off",
+		"GO111MODULE=on",
+		"GOMAXPROCS=" + compilerConcurrency,
+		"CGO_ENABLED=" + cgo,
+	}
+	if g.cfg.GOOS != "" {
+		env = append(env, "GOOS="+g.cfg.GOOS)
+	}
+	if g.cfg.GOARCH != "" {
+		env = append(env, "GOARCH="+g.cfg.GOARCH)
+	}
+	return env
+}
+
+// run runs go with args in the module directory and returns its stdout and
+// stderr. A non-zero exit is an error carrying stderr.
+func (g *goRunner) run(args ...string) (stdout, stderr []byte, err error) {
+	cmd := exec.Command(filepath.Join(g.cfg.GoRoot, "bin", "go"), args...)
+	cmd.Dir = g.cfg.Dir
+	cmd.Env = g.env()
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(errb.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return out.Bytes(), errb.Bytes(), fmt.Errorf("%s", msg)
+	}
+	return out.Bytes(), errb.Bytes(), nil
+}
+
+// buildFlags are the flags go list and go build share.
+func (g *goRunner) buildFlags() []string {
+	flags := []string{"-trimpath", "-buildvcs=false"}
+	if len(g.cfg.Tags) > 0 {
+		flags = append(flags, "-tags="+strings.Join(g.cfg.Tags, ","))
+	}
+	if len(g.cfg.Ldflags) > 0 {
+		flags = append(flags, "-ldflags="+joinQuoted(g.cfg.Ldflags))
+	}
+	if len(g.cfg.Gcflags) > 0 {
+		flags = append(flags, "-gcflags="+joinQuoted(g.cfg.Gcflags))
+	}
+	return flags
+}
+
+// joinQuoted joins flags into one string that cmd/go splits back into the
+// same list (cmd/internal/quoted rules: single or double quotes).
+func joinQuoted(flags []string) string {
+	quoted := make([]string, len(flags))
+	for i, f := range flags {
+		switch {
+		case f != "" && !strings.ContainsAny(f, " \t\n'\""):
+			quoted[i] = f
+		case !strings.Contains(f, "'"):
+			quoted[i] = "'" + f + "'"
+		default:
+			quoted[i] = `"` + f + `"`
+		}
+	}
+	return strings.Join(quoted, " ")
+}
+
+// toolEnv is the environment the go command gives the tools it runs (the
+// variables of `go env` that steer compile, asm and link).
+func (g *goRunner) toolEnv() ([]string, error) {
+	names := []string{"GOOS", "GOARCH", "GO386", "GOAMD64", "GOARM", "GOARM64", "GOMIPS", "GOMIPS64",
+		"GOPPC64", "GORISCV64", "GOWASM", "GOEXPERIMENT", "GOFIPS140", "CGO_ENABLED", "GOROOT"}
+	out, _, err := g.run(append([]string{"env"}, names...)...)
+	if err != nil {
+		return nil, fmt.Errorf("go env: %w", err)
+	}
+	values := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(values) != len(names) {
+		return nil, fmt.Errorf("go env: got %d values for %d variables", len(values), len(names))
+	}
+	env := make([]string, 0, len(names)+1)
+	for i, n := range names {
+		env = append(env, n+"="+values[i])
+	}
+	return append(env, "TERM=dumb"), nil
+}

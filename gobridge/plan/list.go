@@ -1,0 +1,117 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Package is what `go list -deps -json` says of one package.
+type Package struct {
+	ImportPath string
+	Name       string
+	Dir        string
+	Standard   bool
+	Module     *Module
+	GoFiles    []string
+	CgoFiles   []string
+	CFiles     []string
+	CXXFiles   []string
+	HFiles     []string
+	SFiles     []string
+	SysoFiles  []string
+	EmbedFiles []string
+	Imports    []string
+	DepOnly    bool
+	Error      *PackageError
+	DepsErrors []*PackageError
+}
+
+// Module is the module a package belongs to.
+type Module struct {
+	Path    string
+	Version string
+	Main    bool
+	Dir     string
+}
+
+// PackageError is a go list error attached to a package.
+type PackageError struct {
+	ImportStack []string
+	Pos         string
+	Err         string
+}
+
+// SourceFiles are the files of the package's directory the build reads,
+// relative to Dir.
+func (p *Package) SourceFiles() []string {
+	var files []string
+	for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles, p.SysoFiles, p.EmbedFiles} {
+		files = append(files, list...)
+	}
+	return files
+}
+
+var listFields = "ImportPath,Name,Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,SFiles,SysoFiles,EmbedFiles,Imports,DepOnly,Error,DepsErrors"
+
+// list runs go list -deps on the patterns; packages come dependencies first.
+func (g *goRunner) list() ([]*Package, error) {
+	args := append([]string{"list", "-e", "-deps", "-json=" + listFields}, g.buildFlags()...)
+	args = append(append(args, "--"), g.cfg.Patterns...)
+	out, _, err := g.run(args...)
+	if err != nil {
+		return nil, &Error{Kind: "go-list", Message: "go list: " + err.Error()}
+	}
+	var pkgs []*Package
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var p Package
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("plan: decoding go list output: %w", err)
+		}
+		pkgs = append(pkgs, &p)
+	}
+	return pkgs, checkListErrors(pkgs)
+}
+
+// checkListErrors turns the first package error into a plan Error naming the
+// package.
+func checkListErrors(pkgs []*Package) error {
+	for _, p := range pkgs {
+		if p.Error == nil {
+			continue
+		}
+		kind := "package"
+		msg := p.Error.Err
+		switch {
+		case strings.Contains(msg, "import cycle not allowed"):
+			kind = "import-cycle"
+			if len(p.Error.ImportStack) > 0 {
+				msg += ": " + strings.Join(p.Error.ImportStack, " -> ")
+			}
+		case strings.Contains(msg, "directory not found") || strings.Contains(msg, "cannot find") ||
+			strings.Contains(msg, "no Go files") || strings.Contains(msg, "is not in std") ||
+			strings.Contains(msg, "does not contain package") || strings.Contains(msg, "no required module"):
+			kind = "package-not-found"
+		}
+		if p.Error.Pos != "" && !strings.Contains(msg, p.Error.Pos) {
+			msg = p.Error.Pos + ": " + msg
+		}
+		return &Error{Kind: kind, Package: p.ImportPath, Message: fmt.Sprintf("package %s: %s", p.ImportPath, msg)}
+	}
+	return nil
+}
+
+// Error is a planning failure that names its culprit.
+type Error struct {
+	Kind     string
+	Message  string
+	Package  string
+	Argument string
+}
+
+func (e *Error) Error() string { return e.Message }

@@ -1,0 +1,153 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// Result is the plan of a module build.
+type Result struct {
+	ModulePath string
+	GoVersion  string
+	// Packages are every package the build needs, dependencies first.
+	Packages []*Package
+	// Units are the compile units (dependencies first), then link units.
+	Units []*Unit
+}
+
+// Plan asks cfg's toolchain how to build cfg's packages.
+func Plan(cfg *Config) (*Result, error) {
+	root, err := filepath.Abs(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Dir = filepath.Clean(root)
+	modulePath, goVersion, err := readGoMod(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	patterns, err := normalizePatterns(cfg.Patterns)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Patterns = patterns
+
+	g, err := newGoRunner(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer g.close()
+	toolEnv, err := g.toolEnv()
+	if err != nil {
+		return nil, err
+	}
+	pkgs, err := g.list()
+	if err != nil {
+		return nil, err
+	}
+	sections, err := g.buildScript()
+	if err != nil {
+		return nil, err
+	}
+	units, err := makeUnits(cfg.Dir, toolEnv, pkgs, sections)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{ModulePath: modulePath, GoVersion: goVersion, Packages: pkgs, Units: units}, nil
+}
+
+func readGoMod(dir string) (modulePath, goVersion string, err error) {
+	file := filepath.Join(dir, "go.mod")
+	data, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", "", &Error{Kind: "no-module", Argument: "src",
+			Message: fmt.Sprintf("src %s has no go.mod (it must be the root of a Go module)", dir)}
+	} else if err != nil {
+		return "", "", &Error{Kind: "no-module", Argument: "src", Message: err.Error()}
+	}
+	mf, err := modfile.ParseLax(file, data, nil)
+	if err != nil {
+		return "", "", &Error{Kind: "no-module", Argument: "src", Message: err.Error()}
+	}
+	if mf.Module == nil {
+		return "", "", &Error{Kind: "no-module", Argument: "src", Message: file + " has no module directive"}
+	}
+	if mf.Go != nil {
+		goVersion = mf.Go.Version
+	}
+	return mf.Module.Mod.Path, goVersion, nil
+}
+
+// normalizePatterns makes every subPackages entry a relative package
+// pattern: "x" becomes "./x", so nothing can be read as a flag, an absolute
+// path or a package outside the module.
+func normalizePatterns(patterns []string) ([]string, error) {
+	if len(patterns) == 0 {
+		return []string{"."}, nil
+	}
+	out := make([]string, 0, len(patterns))
+	for _, p := range patterns {
+		clean := filepath.ToSlash(filepath.Clean(p))
+		switch {
+		case p == "":
+			return nil, &Error{Kind: "bad-argument", Argument: "subPackages", Message: "subPackages: empty package path"}
+		case filepath.IsAbs(p) || clean == ".." || strings.HasPrefix(clean, "../"):
+			return nil, &Error{Kind: "bad-argument", Argument: "subPackages",
+				Message: fmt.Sprintf("subPackages: %q is not a package path inside the module", p)}
+		case clean == ".":
+			out = append(out, ".")
+		default:
+			out = append(out, "./"+clean)
+		}
+	}
+	return out, nil
+}
+
+// buildScript runs go build -n and parses its script.
+func (g *goRunner) buildScript() ([]*section, error) {
+	args := append([]string{"build", "-n", "-a", "-p", "1"}, g.buildFlags()...)
+	args = append(args, "-o", filepath.Join(g.scratch, "bin")+"/", "--")
+	args = append(args, g.cfg.Patterns...)
+	_, script, err := g.run(args...)
+	if err != nil {
+		return nil, &Error{Kind: "go-build", Message: "go build -n: " + err.Error()}
+	}
+	return parseScript(string(script), g.cfg.Dir)
+}
+
+func makeUnits(root string, toolEnv []string, pkgs []*Package, sections []*section) ([]*Unit, error) {
+	byPath := map[string]*Package{}
+	order := map[string]int{}
+	for i, p := range pkgs {
+		byPath[p.ImportPath] = p
+		order[p.ImportPath] = i
+	}
+	ub := newUnitBuilder(root, toolEnv, sections)
+	var compiles, links []*Unit
+	for _, s := range sections {
+		pkg := byPath[s.pkg]
+		if pkg == nil {
+			return nil, fmt.Errorf("plan: go build -n built %s, which go list did not report", s.pkg)
+		}
+		if pkg.Module != nil && !pkg.Module.Main {
+			return nil, &Error{Kind: "unsupported", Package: pkg.ImportPath,
+				Message: fmt.Sprintf("package %s is from module %s: third-party modules are not supported yet", pkg.ImportPath, pkg.Module.Path)}
+		}
+		us, err := ub.units(s, pkg)
+		if err != nil {
+			return nil, err
+		}
+		compiles = append(compiles, us[0])
+		links = append(links, us[1:]...)
+	}
+	slices.SortStableFunc(compiles, func(a, b *Unit) int { return order[a.ImportPath] - order[b.ImportPath] })
+	return append(compiles, links...), nil
+}
+
+func sortStrings(s []string) { slices.Sort(s) }

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Installs, idempotently, what nix-gograph needs on a Debian 12 machine:
+# Debian's Nix (2.8.0), the C++ toolchain and libraries the Nix headers use,
+# a static busybox for sandboxed builders, and the Nix headers for exactly the
+# installed nix-bin, taken from Debian's source package.
+#
+# Usage: scripts/install-deps.sh CACHE_DIR
+#   Headers land in CACHE_DIR/nix-<version>/include (with a matching config.h).
+set -eu
+
+cache=${1:?usage: install-deps.sh CACHE_DIR}
+packages="nix-bin pkg-config g++ make dpkg-dev libboost-dev nlohmann-json3-dev libgc-dev busybox-static"
+
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+
+need_src=""
+srclist=/etc/apt/sources.list.d/nix-gograph-src.sources
+if [ ! -f "$srclist" ]; then
+  cat > "$srclist" <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  need_src=1
+fi
+
+if [ -n "$missing" ] || [ -n "$need_src" ]; then
+  echo "install-deps: installing$missing" >&2
+  apt-get update -qq
+  if [ -n "$missing" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  fi
+fi
+
+# Headers for exactly the installed Nix, unless pkg-config finds real ones
+# (a Nix user's machine) — the Makefile prefers those.
+version=$(dpkg-query -W -f='${Version}' nix-bin)
+srcversion=$(dpkg-query -W -f='${source:Version}' nix-bin)
+upstream=${version%%-*}
+dest="$cache/nix-$upstream"
+if [ ! -f "$dest/include/nix/config.h" ]; then
+  echo "install-deps: fetching Debian's nix $srcversion source for its headers" >&2
+  rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+  (cd "$dest.tmp" && apt-get source -qq --download-only "nix=$srcversion" >/dev/null &&
+     dpkg-source -x --skip-patches nix_*.dsc src >/dev/null)
+  "$(dirname "$0")/mk-nix28-include.sh" "$dest.tmp/src" "$dest.tmp/include"
+  rm -rf "$dest" && mkdir -p "$dest" && mv "$dest.tmp/include" "$dest/include"
+  rm -rf "$dest.tmp"
+fi
+echo "install-deps: ok (nix-bin $version, headers in $dest/include)" >&2
