@@ -101,6 +101,11 @@ func checkListErrors(pkgs []*Package) error {
 		if p.Error.Pos != "" && !strings.Contains(msg, p.Error.Pos) {
 			msg = p.Error.Pos + ": " + msg
 		}
+		if strings.HasPrefix(p.ImportPath, ".") {
+			// A subPackages entry that names no package.
+			return &Error{Kind: kind, Argument: "subPackages", Package: p.ImportPath,
+				Message: fmt.Sprintf("subPackages: no Go package at %q: %s", p.ImportPath, msg)}
+		}
 		return &Error{Kind: kind, Package: p.ImportPath, Message: fmt.Sprintf("package %s: %s", p.ImportPath, msg)}
 	}
 	return nil

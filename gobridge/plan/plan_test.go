@@ -1,0 +1,72 @@
+package plan
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestNormalizePatterns(t *testing.T) {
+	tests := []struct {
+		in      []string
+		want    []string
+		wantErr string
+	}{
+		{nil, []string{"."}, ""},
+		{[]string{"."}, []string{"."}, ""},
+		{[]string{"cmd/x", "./cmd/y/"}, []string{"./cmd/x", "./cmd/y"}, ""},
+		{[]string{"-toolexec=/bin/sh"}, []string{"./-toolexec=/bin/sh"}, ""},
+		{[]string{"./..."}, []string{"./..."}, ""},
+		{[]string{"../x"}, nil, "not a package path inside the module"},
+		{[]string{"/abs"}, nil, "not a package path inside the module"},
+		{[]string{""}, nil, "empty package path"},
+	}
+	for _, tt := range tests {
+		got, err := normalizePatterns(tt.in)
+		if tt.wantErr != "" {
+			assert.ErrorContains(t, err, tt.wantErr, "%q", tt.in)
+			continue
+		}
+		assert.NoError(t, err)
+		assert.Equal(t, tt.want, got, "%q", tt.in)
+	}
+}
+
+func TestJoinQuoted(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"-s", "-w"}, "-s -w"},
+		{[]string{"-X", "main.v=a b"}, "-X 'main.v=a b'"},
+		{[]string{"-X=main.v=it's"}, `"-X=main.v=it's"`},
+		{[]string{"-buildid="}, "-buildid="},
+		{[]string{""}, "''"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, joinQuoted(tt.in), "%q", tt.in)
+	}
+}
+
+func TestCheckListErrors(t *testing.T) {
+	tests := []struct {
+		pkg      Package
+		kind     string
+		contains string
+	}{
+		{Package{ImportPath: "./nope", Error: &PackageError{Err: "stat /m/nope: directory not found"}},
+			"package-not-found", `subPackages: no Go package at "./nope"`},
+		{Package{ImportPath: "example.com/a", Error: &PackageError{Err: "import cycle not allowed",
+			ImportStack: []string{"example.com/a", "example.com/b", "example.com/a"}}},
+			"import-cycle", "example.com/a -> example.com/b -> example.com/a"},
+	}
+	for _, tt := range tests {
+		err := checkListErrors([]*Package{{ImportPath: "fine"}, &tt.pkg})
+		var pe *Error
+		if assert.ErrorAs(t, err, &pe) {
+			assert.Equal(t, tt.kind, pe.Kind)
+			assert.Contains(t, pe.Message, tt.contains)
+		}
+	}
+	assert.NoError(t, checkListErrors([]*Package{{ImportPath: "fine"}}))
+}

@@ -1,0 +1,67 @@
+# buildGoApplication: a Go program built with one derivation per Go package.
+#
+# Arguments (defaults in brackets), named as in nixpkgs' buildGoModule:
+#   pname, version     name of the result
+#   src                the module root (holding go.mod): a path or store path
+#   subPackages        [ "." ]  main packages to build, relative to src
+#   ldflags            [ ]      "-buildid=" is added unless a -buildid is given,
+#                               so binaries equal `go build -trimpath -ldflags=-buildid=`
+#   tags, gcflags      [ ]
+#   goos, goarch       null     (the toolchain's host platform)
+#   cgo                false    CGO_ENABLED
+#   go                 the library's toolchain
+#   passthru, meta     { }
+#
+# The result's $out/bin holds one program per main package; passthru has
+# `packages` (import path -> the derivation compiling it), `binaries`
+# (name -> link derivation) and `graph` (all of builtins.goPackageGraph's result).
+{ defaultGo, busybox, gographBuilder }:
+
+{ pname
+, version
+, src
+, subPackages ? [ "." ]
+, ldflags ? [ ]
+, tags ? [ ]
+, gcflags ? [ ]
+, goos ? null
+, goarch ? null
+, cgo ? false
+, go ? defaultGo
+, passthru ? { }
+, meta ? { }
+}:
+
+let
+  hasBuildId = builtins.any (flag: builtins.match "-buildid(=.*)?" flag != null) ldflags;
+
+  graph = builtins.goPackageGraph ({
+    inherit src subPackages tags gcflags cgo;
+    ldflags = ldflags ++ (if hasBuildId then [ ] else [ "-buildid=" ]);
+    go = "${go}";
+    builder = "${gographBuilder}/bin/gograph-builder";
+  }
+  // (if goos == null then { } else { inherit goos; })
+  // (if goarch == null then { } else { inherit goarch; }));
+
+  binaries = builtins.attrValues graph.binaries;
+  packages = builtins.listToAttrs (map
+    (p: { name = p.importPath; value = p.drv; })
+    (builtins.filter (p: p.drv != null) (builtins.attrValues graph.packages)));
+
+  app = derivation {
+    name = "${pname}-${version}";
+    system = builtins.currentSystem;
+    builder = "${busybox}/bin/sh";
+    args = [ "-c" ''
+      mkdir -p $out/bin
+      for link in $binaries; do cp $link/bin/* $out/bin/; done
+    '' ];
+    inherit binaries;
+  };
+in
+app // {
+  inherit graph packages meta;
+  binaries = graph.binaries;
+  passthru = passthru // { inherit graph packages; binaries = graph.binaries; };
+} // passthru

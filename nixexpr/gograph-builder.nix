@@ -1,0 +1,35 @@
+# The builder every per-package derivation runs: gobridge/cmd/gograph-builder,
+# compiled from this repository's source with the given Go toolchain.
+{ go, busybox }:
+
+let
+  root = ../.;
+  # Only what the builder's packages need, so edits elsewhere in the
+  # repository do not rebuild it (and every package derivation with it).
+  files = [ "go.mod" "go.sum" ];
+  packageDirs = [ "gobridge/action" "gobridge/builder" "gobridge/cmd/gograph-builder" ];
+  parentDirs = [ "gobridge" "gobridge/cmd" ];
+  relative = path: builtins.substring (builtins.stringLength (toString root) + 1) (-1) (toString path);
+  isGoSource = rel: builtins.match ".*\\.go" rel != null && builtins.match ".*_test\\.go" rel == null;
+  isWanted = path: type:
+    let rel = relative path; in
+    if type == "directory" then builtins.elem rel (packageDirs ++ parentDirs)
+    else builtins.elem rel files || (builtins.elem (dirOf rel) packageDirs && isGoSource rel);
+  src = builtins.path { path = root; name = "gograph-builder-src"; filter = isWanted; };
+in
+derivation {
+  name = "gograph-builder";
+  system = builtins.currentSystem;
+  builder = "${busybox}/bin/sh";
+  args = [ "-c" ''
+    export GOCACHE=$TMPDIR/go-cache GOPATH=$TMPDIR/go HOME=$TMPDIR
+    exec ${go}/bin/go -C ${src} build -trimpath -buildvcs=false -ldflags=-buildid= \
+      -o $out/bin/gograph-builder ./gobridge/cmd/gograph-builder
+  '' ];
+  CGO_ENABLED = "0";
+  GOTOOLCHAIN = "local";
+  GOFLAGS = "-mod=readonly";
+  GOPROXY = "off";
+  GOWORK = "off";
+  GOENV = "off";
+}

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Adds the host's Go toolchain (`go env GOROOT`) and a static busybox (as
+# bin/sh) to the Nix store, for machines without nixpkgs, and writes a Nix
+# file naming them:   { go = <store path>; busybox = <store path>; }
+# Idempotent: if the file exists and its paths are valid, nothing is done.
+#
+# Usage: scripts/host-toolchain.sh OUT.nix
+set -eu
+out=${1:?usage: host-toolchain.sh OUT.nix}
+
+if [ -f "$out" ]; then
+  paths=$(grep -o '/nix/store/[^"]*' "$out" || true)
+  if [ -n "$paths" ] && nix-store --check-validity $paths 2>/dev/null; then
+    exit 0
+  fi
+fi
+
+goroot=$(go env GOROOT)
+goversion=$(go env GOVERSION | sed 's/^go//')
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/busybox/bin"
+cp /bin/busybox "$tmp/busybox/bin/busybox"
+ln -s busybox "$tmp/busybox/bin/sh"
+
+add() { # add PATH NAME: copy PATH into the store under NAME, print the store path
+  nix-instantiate --read-write-mode --eval --json \
+    -E "builtins.path { path = \"$1\"; name = \"$2\"; }" | tr -d '"'
+}
+echo "host-toolchain: adding $goroot (go $goversion) and busybox to the Nix store" >&2
+go_path=$(add "$goroot" "go-$goversion")
+busybox_path=$(add "$tmp/busybox" "busybox-static")
+
+mkdir -p "$(dirname "$out")"
+cat > "$out" <<NIX
+# Written by scripts/host-toolchain.sh: the host's Go and a static busybox.
+{
+  go = builtins.storePath "$go_path";
+  busybox = builtins.storePath "$busybox_path";
+}
+NIX

@@ -1,0 +1,40 @@
+# Fixture (b): main + a chain of four internal packages with a diamond.
+# The binary equals go build's; editing the leaf rebuilds exactly the leaf,
+# its importers and the link; a rebuild without edits builds nothing.
+. tests/lib.sh
+
+src="$TMP/multi"
+cp -r tests/fixtures/multi "$src"
+out=$(gg_build --arg src "$src")
+say "first build: $(built_count) derivations"
+"$out/bin/multi" > "$TMP/run.txt"
+grep -q '^left(LEAF) + right(LEAF/4)$' "$TMP/run.txt" || { cat "$TMP/run.txt"; fail "multi printed the wrong thing"; }
+
+go_build_ref "$src" "$TMP/multi.ref"
+[ "$(sha "$out/bin/multi")" = "$(sha "$TMP/multi.ref")" ] || fail "bin/multi differs from go build's"
+say "ok: bin/multi is bit-identical to go build ($(sha "$TMP/multi.ref"))"
+
+# One leaf edit: a function body.
+sed -i 's/return "leaf"/return "leaf, edited"/' "$src/internal/leaf/leaf.go"
+out=$(gg_build --arg src "$src")
+built_names > "$TMP/rebuilt.txt"
+cat > "$TMP/expected.txt" <<'TXT'
+app-0
+go-example.com-multi
+go-example.com-multi-internal-app
+go-example.com-multi-internal-base
+go-example.com-multi-internal-leaf
+go-example.com-multi-internal-left
+go-example.com-multi-internal-right
+multi-link
+TXT
+diff -u "$TMP/expected.txt" "$TMP/rebuilt.txt" || fail "a leaf edit rebuilt the wrong derivations"
+say "ok: leaf edit rebuilt $(built_count): leaf, its 5 importers, the link and the bin/ wrapper"
+"$out/bin/multi" | grep -q '^left(LEAF, EDITED) + right(LEAF, EDITED/12)$' || fail "the edit is not in the binary"
+go_build_ref "$src" "$TMP/multi-edited.ref"
+[ "$(sha "$out/bin/multi")" = "$(sha "$TMP/multi-edited.ref")" ] || fail "edited bin/multi differs from go build's"
+say "ok: edited bin/multi is bit-identical to go build"
+
+gg_build --arg src "$src" > /dev/null
+[ "$(built_count)" = 0 ] || { built_names; fail "a rebuild without edits built $(built_count) derivations"; }
+say "ok: a rebuild without edits built nothing"

@@ -1,0 +1,47 @@
+# Helpers for the integration tests (sourced). Each test is a bash script in
+# tests/integration/ run from the repository root by tests/run.sh.
+set -euo pipefail
+. tests/nix-env.sh
+
+ROOT=$PWD
+PLUGIN=${NIX_GOGRAPH_PLUGIN:-$ROOT/build/libnix-gograph.so}
+GOROOT_STORE=$(grep -o '/nix/store/[^"]*-go-[^"]*' build/host-toolchain.nix)
+TMP=$(mktemp -d /tmp/gograph-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+say() { echo "  $*"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# gg_build ARGS…: nix-build tests/build.nix with the plugin; prints the out
+# path; the build log goes to $TMP/build.log.
+gg_build() {
+  nix-build --plugin-files "$PLUGIN" --no-out-link "$ROOT/tests/build.nix" "$@" 2> "$TMP/build.log" ||
+    { cat "$TMP/build.log" >&2; return 1; }
+}
+
+# built_count: how many derivations the last gg_build built.
+built_count() { grep -c "^building '/nix/store/" "$TMP/build.log" || true; }
+
+# built_names: the names of the derivations the last gg_build built.
+built_names() { sed -n "s|^building '/nix/store/[a-z0-9]*-\(.*\)\.drv'.*|\1|p" "$TMP/build.log" | sort; }
+
+# go_build_ref DIR OUT [FLAGS…]: the reference binary, plain `go build` of
+# DIR with the same toolchain and an empty cache.
+go_build_ref() {
+  local dir=$1 out=$2; shift 2
+  (cd "$dir" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOCACHE="$TMP/gocache-ref" \
+    GOTOOLCHAIN=local GOFLAGS=-mod=readonly GOPROXY=off CGO_ENABLED=0 \
+    go build -trimpath -buildvcs=false -ldflags=-buildid= "$@" -o "$out" .)
+}
+
+# expect_eval_error EXPR PATTERN: evaluating EXPR with the plugin fails with a
+# Nix error (exit 1, not a crash) whose message matches PATTERN.
+expect_eval_error() {
+  local expr=$1 pattern=$2 rc=0
+  nix-instantiate --plugin-files "$PLUGIN" --read-write-mode --eval --strict -E "$expr" > "$TMP/err.log" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || { cat "$TMP/err.log" >&2; fail "expected exit 1 for: $expr (got $rc)"; }
+  grep -Eq -- "$pattern" "$TMP/err.log" || { cat "$TMP/err.log" >&2; fail "error for: $expr does not match /$pattern/"; }
+  say "ok: error /$pattern/"
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }

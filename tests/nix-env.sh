@@ -1,0 +1,6 @@
+# Sourced by the test scripts: Nix settings that work on this machine
+# (single-user root, no nixbld users, no binary cache, sandbox on).
+export NIX_CONFIG='build-users-group =
+substituters =
+sandbox = true
+experimental-features = nix-command'
