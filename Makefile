@@ -7,17 +7,19 @@ GO ?= go
 export PKG_CONFIG_PATH := $(PKG_CONFIG_PATH):/usr/lib/nix/pkgconfig
 
 # The Nix the plugin is built for: the first `nix` on PATH's pkg-config files.
-NIX_VERSION := $(shell pkg-config --modversion nix-expr 2>/dev/null)
-NIX_PC_INCLUDE := $(shell pkg-config --variable=includedir nix-expr 2>/dev/null)
+# (make 4.3 does not pass exported variables to $(shell), hence PKG_CONFIG.)
+PKG_CONFIG := PKG_CONFIG_PATH='$(PKG_CONFIG_PATH)' pkg-config
+NIX_VERSION := $(shell $(PKG_CONFIG) --modversion nix-expr 2>/dev/null)
+NIX_PC_INCLUDE := $(shell $(PKG_CONFIG) --variable=includedir nix-expr 2>/dev/null)
 # Real headers (a Nix user's machine) win; Debian's nix-bin ships none, so
 # install-deps.sh takes them from Debian's source package.
 ifneq ($(wildcard $(NIX_PC_INCLUDE)/nix/eval.hh $(NIX_PC_INCLUDE)/nix/expr/eval.hh),)
-  NIX_CFLAGS := $(shell pkg-config --cflags nix-expr nix-store nix-main)
+  NIX_CFLAGS := $(shell $(PKG_CONFIG) --cflags nix-expr nix-store nix-main)
 else
   NIX_INCLUDE := $(CACHE)/nix-$(NIX_VERSION)/include
   NIX_CFLAGS := -I$(NIX_INCLUDE)/nix -include $(NIX_INCLUDE)/nix/config.h
 endif
-NIX_LIBS := $(shell pkg-config --libs nix-expr nix-store nix-main 2>/dev/null)
+NIX_LIBS := $(shell $(PKG_CONFIG) --libs nix-expr nix-store nix-main 2>/dev/null)
 NIX_VERSION_NUM := $(shell echo '$(NIX_VERSION)' | awk -F. '{ printf "%d%02d%02d", $$1, $$2, $$3 }')
 
 CXX ?= g++

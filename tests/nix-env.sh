@@ -3,4 +3,5 @@
 export NIX_CONFIG='build-users-group =
 substituters =
 sandbox = true
+max-jobs = auto
 experimental-features = nix-command'

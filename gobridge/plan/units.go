@@ -142,6 +142,9 @@ func (u *unitBuilder) fill(unit *Unit, s *section, stmts []statement, linking bo
 	for _, st := range stmts {
 		switch st.kind {
 		case "mkdir":
+			if !strings.HasPrefix(st.file, action.WorkVar) {
+				continue // the -o directory: the builder installs into $out
+			}
 			a.Steps = append(a.Steps, action.Step{Mkdir: rw(st.file)})
 		case "write":
 			a.Steps = append(a.Steps, action.Step{Write: &action.Write{File: rw(st.file), Content: rw(st.content)}})

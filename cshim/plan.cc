@@ -1,0 +1,29 @@
+// plan.cc: reading the "ok" half of a planner response (docs/abi.md).
+#include "plan.hh"
+
+namespace gograph {
+
+Plan parsePlan(const nlohmann::json & ok)
+{
+    Plan plan;
+    for (auto & s : ok.at("sources"))
+        plan.sources.push_back({
+            .name = s.at("name"),
+            .root = s.at("root"),
+            .files = s.at("files"),
+            .path = s.at("path"),
+        });
+    for (auto & d : ok.at("derivations"))
+        plan.derivations.push_back({
+            .name = d.at("name"),
+            .drvPath = d.at("drvPath"),
+            .aterm = d.at("aterm"),
+            .outputs = d.at("outputs"),
+        });
+    plan.value = ok.at("value");
+    if (auto m = ok.find("messages"); m != ok.end())
+        plan.messages = *m;
+    return plan;
+}
+
+}

@@ -1,0 +1,71 @@
+// plan.hh: the steps of builtins.goPackageGraph shared by the plugin and the
+// shim: Nix argument → request JSON → Go planner → store writes → Nix value.
+// The JSON formats are specified in docs/abi.md.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compat.hh"
+
+namespace gograph {
+
+// PlannedSource is a "sources" entry of a planner response: a store path made
+// of some files below root.
+struct PlannedSource {
+    std::string name;
+    std::string root;
+    std::vector<std::string> files;  // relative to root, '/'-separated
+    std::string path;                // the store path the planner computed
+};
+
+// PlannedDerivation is a "derivations" entry of a planner response.
+struct PlannedDerivation {
+    std::string name;
+    std::string drvPath;
+    std::string aterm;                           // the exact .drv text
+    std::map<std::string, std::string> outputs;  // output name → store path
+};
+
+// Plan is the "ok" half of a planner response.
+struct Plan {
+    std::vector<PlannedSource> sources;
+    std::vector<PlannedDerivation> derivations;  // inputs first
+    nlohmann::json value;                        // tagged JSON, see jsonToValue
+    std::vector<std::string> messages;
+};
+
+// planRequest turns the argument of builtins.goPackageGraph into the request
+// JSON, forcing and checking every attribute and realising the context of
+// `src` and `go`. (request.cc)
+nlohmann::json planRequest(nix::EvalState & state, PrimOpPos pos, nix::Value & arg);
+
+// callPlanner sends request to the Go planner and returns its plan; an error
+// response is thrown as a Nix error. (go_call.cc)
+Plan callPlanner(nix::EvalState & state, PrimOpPos pos, const nlohmann::json & request);
+
+// parsePlan reads the "ok" object of a planner response. (plan.cc)
+Plan parsePlan(const nlohmann::json & ok);
+
+// writePlan adds the plan's sources and derivations to the store (or only
+// computes their paths in read-only mode), checking that every path equals
+// the one the planner computed. (store_writer.cc)
+void writePlan(nix::EvalState & state, PrimOpPos pos, const Plan & plan);
+
+// jsonToValue sets v to the plan's value, turning the tagged objects of
+// docs/abi.md into strings with context and derivation attribute sets.
+// (json_value.cc)
+void jsonToValue(nix::EvalState & state, PrimOpPos pos, const Plan & plan, nix::Value & v);
+
+// throwInternalError reports a broken promise between the planner and the
+// shim: a bug in nix-gograph, not in the user's code.
+template<typename... Args>
+[[noreturn]] void throwInternalError(nix::EvalState & state, PrimOpPos pos, const std::string & fs, const Args & ... args)
+{
+    throwError(state, pos, "builtins.goPackageGraph: internal error: " + fs, args...);
+}
+
+}

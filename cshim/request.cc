@@ -1,0 +1,201 @@
+// request.cc: the argument attribute set of builtins.goPackageGraph → the
+// request JSON of docs/abi.md.
+#include <algorithm>
+#include <set>
+
+#include "plan.hh"
+
+namespace gograph {
+
+// knownAttrs are the attributes builtins.goPackageGraph takes, in the order
+// error messages list them.
+static const std::vector<std::string> knownAttrs = {
+    "src", "subPackages", "tags", "ldflags", "gcflags", "goos", "goarch", "cgo", "go", "builder", "system",
+};
+
+// forceAttr forces the attribute attr and checks that its type is one of
+// types, described to the user as what.
+static nix::Value & forceAttr(nix::EvalState & state, const nix::Attr & attr,
+    std::initializer_list<nix::ValueType> types, const char * what)
+{
+    auto name = symbolName(state, attr.name);
+    try {
+        forceValue(state, *attr.value, attrPos(attr));
+    } catch (nix::Error & e) {
+        addTrace(state, e, attrPos(attr), "while evaluating the '%s' attribute passed to builtins.goPackageGraph", name);
+        throw;
+    }
+    for (auto t : types)
+        if (attr.value->type() == t)
+            return *attr.value;
+    throwError<nix::TypeError>(state, attrPos(attr),
+        "the '%s' attribute passed to builtins.goPackageGraph must be %s, but it is %s",
+        name, what, nix::showType(*attr.value));
+}
+
+// plainString is the attribute attr as a string that refers to no store path.
+static std::string plainString(nix::EvalState & state, const nix::Attr & attr)
+{
+    auto & v = forceAttr(state, attr, {nix::nString}, "a string");
+    if (hasContext(v))
+        throwError<nix::TypeError>(state, attrPos(attr),
+            "the '%s' attribute passed to builtins.goPackageGraph must not refer to a store path",
+            symbolName(state, attr.name));
+    return std::string(stringOf(v));
+}
+
+// stringList is the attribute attr as a list of strings that refer to no
+// store path.
+static std::vector<std::string> stringList(nix::EvalState & state, const nix::Attr & attr)
+{
+    auto name = symbolName(state, attr.name);
+    auto & list = forceAttr(state, attr, {nix::nList}, "a list of strings");
+    std::vector<std::string> strings;
+    for (auto elem : list.listItems()) {
+        try {
+            forceValue(state, *elem, attrPos(attr));
+        } catch (nix::Error & e) {
+            addTrace(state, e, attrPos(attr),
+                "while evaluating element %d of the '%s' attribute passed to builtins.goPackageGraph",
+                strings.size(), name);
+            throw;
+        }
+        if (elem->type() != nix::nString)
+            throwError<nix::TypeError>(state, attrPos(attr),
+                "element %d of the '%s' attribute passed to builtins.goPackageGraph must be a string, but it is %s",
+                strings.size(), name, nix::showType(*elem));
+        if (hasContext(*elem))
+            throwError<nix::TypeError>(state, attrPos(attr),
+                "element %d of the '%s' attribute passed to builtins.goPackageGraph must not refer to a store path",
+                strings.size(), name);
+        strings.emplace_back(stringOf(*elem));
+    }
+    return strings;
+}
+
+// sourcePath is the `src` attribute as an absolute path the planner may read:
+// a path value is used in place (not copied to the store), a string with
+// context has its derivations built first.
+static std::string sourcePath(nix::EvalState & state, const nix::Attr & attr)
+{
+    auto & v = forceAttr(state, attr, {nix::nPath, nix::nString, nix::nAttrs}, "a path, a string or a derivation");
+    try {
+        Context context;
+        auto path = coerceToPath(state, attrPos(attr), v, context);
+        return realisePath(state, path, context);
+    } catch (nix::Error & e) {
+        addTrace(state, e, attrPos(attr), "while evaluating the 'src' attribute passed to builtins.goPackageGraph");
+        throw;
+    }
+}
+
+// storeString is the attribute attr (`go` or `builder`) as
+// {"path", "inputDrvs", "inputSrcs"}: its string value and its context, split
+// as a derivation would split it. If realise is set, the context is built
+// first, since the planner runs programs from it.
+static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr, bool realise)
+{
+    auto name = symbolName(state, attr.name);
+    auto & v = forceAttr(state, attr, {nix::nString, nix::nPath, nix::nAttrs}, "a string, a path or a derivation");
+    Context context;
+    std::string path;
+    try {
+        path = coerceToString(state, attrPos(attr), v, context);
+        if (realise)
+            path = nix::rewriteStrings(path, realiseContext(state, context));
+    } catch (nix::Error & e) {
+        addTrace(state, e, attrPos(attr), "while evaluating the '%s' attribute passed to builtins.goPackageGraph", name);
+        throw;
+    }
+
+    std::map<std::string, std::set<std::string>> drvOutputs;
+    std::set<std::string> srcs;
+    for (auto & elem : parseContext(state, context)) {
+        switch (elem.kind) {
+        case ContextElem::Opaque:
+            srcs.insert(elem.path);
+            break;
+        case ContextElem::Built:
+            drvOutputs[elem.path].insert(elem.output);
+            break;
+        case ContextElem::DrvDeep:
+            throwError<nix::TypeError>(state, attrPos(attr),
+                "the '%s' attribute passed to builtins.goPackageGraph refers to the derivation '%s' itself "
+                "(a drvPath); pass one of its outputs instead", name, elem.path);
+        }
+    }
+
+    auto inputDrvs = nlohmann::json::array();
+    for (auto & [drvPath, outputs] : drvOutputs) {
+        auto hash = drvHashModulo(state, attrPos(attr), state.store->parseStorePath(drvPath), *outputs.begin());
+        inputDrvs.push_back({
+            {"drvPath", drvPath},
+            {"outputs", outputs},
+            {"hashModulo", hexOf(hash)},
+        });
+    }
+    return {
+        {"path", path},
+        {"inputDrvs", inputDrvs},
+        {"inputSrcs", srcs},
+    };
+}
+
+// checkAttrs rejects attributes builtins.goPackageGraph does not take.
+static void checkAttrs(nix::EvalState & state, nix::Bindings & attrs)
+{
+    for (auto attr : sortedAttrs(state, attrs)) {
+        auto name = symbolName(state, attr->name);
+        if (std::find(knownAttrs.begin(), knownAttrs.end(), name) == knownAttrs.end())
+            throwError<nix::TypeError>(state, attrPos(*attr),
+                "builtins.goPackageGraph does not take an attribute '%s'; it takes %s",
+                name, nix::concatStringsSep(", ", knownAttrs));
+    }
+}
+
+nlohmann::json planRequest(nix::EvalState & state, PrimOpPos pos, nix::Value & arg)
+{
+    forceValue(state, arg, pos);
+    if (arg.type() != nix::nAttrs)
+        throwError<nix::TypeError>(state, pos,
+            "builtins.goPackageGraph takes an attribute set, but got %s", nix::showType(arg));
+    auto & attrs = *attrsOf(arg);
+    checkAttrs(state, attrs);
+
+    auto get = [&](const char * name) { return attrs.get(state.symbols.create(name)); };
+    auto need = [&](const char * name) -> const nix::Attr & {
+        auto attr = get(name);
+        if (!attr)
+            throwError(state, pos, "attribute '%s' missing in the argument of builtins.goPackageGraph", name);
+        return *attr;
+    };
+
+    auto & src = need("src");
+    auto & go = need("go");
+    auto & builder = need("builder");
+
+    nlohmann::json request = {
+        {"subPackages", {"."}},
+        {"tags", nlohmann::json::array()},
+        {"ldflags", nlohmann::json::array()},
+        {"gcflags", nlohmann::json::array()},
+        {"goos", ""},
+        {"goarch", ""},
+        {"cgo", false},
+        {"system", nix::settings.thisSystem.get()},
+    };
+    request["src"] = sourcePath(state, src);
+    for (auto name : {"subPackages", "tags", "ldflags", "gcflags"})
+        if (auto attr = get(name))
+            request[name] = stringList(state, *attr);
+    for (auto name : {"goos", "goarch", "system"})
+        if (auto attr = get(name))
+            request[name] = plainString(state, *attr);
+    if (auto attr = get("cgo"))
+        request["cgo"] = boolOf(forceAttr(state, *attr, {nix::nBool}, "a Boolean"));
+    request["go"] = storeString(state, go, true);
+    request["builder"] = storeString(state, builder, false);
+    return request;
+}
+
+}

@@ -1,0 +1,80 @@
+// store_writer.cc: adding a plan's sources and derivations to the store.
+#include <set>
+
+#include "plan.hh"
+
+namespace gograph {
+
+// writeSource adds src to the store as a recursive sha256 "source" path
+// holding exactly src.files and the directories leading to them.
+static void writeSource(nix::EvalState & state, PrimOpPos pos, const PlannedSource & src)
+{
+    auto root = nix::canonPath(src.root);
+    std::set<nix::Path> admitted;
+    for (auto & file : src.files) {
+        auto path = nix::canonPath(root + "/" + file);
+        if (!nix::hasPrefix(path, root + "/"))
+            throwInternalError(state, pos, "file '%s' of source '%s' is not below '%s'", file, src.name, root);
+        if (!nix::pathExists(path))
+            throwInternalError(state, pos, "file '%s' of source '%s' does not exist", path, src.name);
+        for (; path != root; path = nix::dirOf(path))
+            admitted.insert(path);
+    }
+    nix::PathFilter filter = [&](const nix::Path & path) { return admitted.count(path) > 0; };
+    auto path = state.store->printStorePath(addSourceToStore(state, src.name, root, filter));
+    if (path != src.path)
+        throwInternalError(state, pos, "source '%s' from '%s' is '%s' in the store, but the planner computed '%s'",
+            src.name, root, path, src.path);
+}
+
+// checkOutputs checks that the output paths of drv are those Nix computes
+// and those the planner announced.
+static void checkOutputs(nix::EvalState & state, PrimOpPos pos, const PlannedDerivation & planned,
+    const nix::Derivation & drv)
+{
+    auto computed = staticOutputPaths(state, drv);
+    for (auto & [name, output] : drv.outputs) {
+        auto c = computed.find(name);
+        if (c == computed.end())
+            throwInternalError(state, pos, "output '%s' of derivation '%s' has no static path", name, planned.drvPath);
+        auto p = planned.outputs.find(name);
+        auto path = state.store->printStorePath(c->second);
+        if (p == planned.outputs.end() || p->second != path)
+            throwInternalError(state, pos, "output '%s' of derivation '%s' is '%s', but the planner announced '%s'",
+                name, planned.drvPath, path, p == planned.outputs.end() ? "nothing" : p->second);
+        if (auto env = drv.env.find(name); env == drv.env.end() || env->second != path)
+            throwInternalError(state, pos, "derivation '%s' does not set the environment variable '%s' to its output path",
+                planned.drvPath, name);
+    }
+    if (planned.outputs.size() != drv.outputs.size())
+        throwInternalError(state, pos, "the planner announced %d outputs for derivation '%s', which has %d",
+            planned.outputs.size(), planned.drvPath, drv.outputs.size());
+}
+
+// writeDerivation writes the planned derivation after checking its outputs,
+// checks its path, and memoises its hash for derivations depending on it.
+static void writeDerivation(nix::EvalState & state, PrimOpPos pos, const PlannedDerivation & planned)
+{
+    std::optional<nix::Derivation> drv;
+    try {
+        drv = parseDerivation(state, planned.aterm, planned.name);
+    } catch (nix::Error & e) {
+        throwInternalError(state, pos, "derivation '%s' is not valid: %s", planned.drvPath, e.info().msg.str());
+    }
+    checkOutputs(state, pos, planned, *drv);
+    auto drvPath = writeDerivation(state, *drv);
+    if (state.store->printStorePath(drvPath) != planned.drvPath)
+        throwInternalError(state, pos, "derivation '%s' was written to '%s'", planned.drvPath,
+            state.store->printStorePath(drvPath));
+    recordDrvHash(state, drvPath, *drv);
+}
+
+void writePlan(nix::EvalState & state, PrimOpPos pos, const Plan & plan)
+{
+    for (auto & src : plan.sources)
+        writeSource(state, pos, src);
+    for (auto & drv : plan.derivations)
+        writeDerivation(state, pos, drv);
+}
+
+}

@@ -1,0 +1,63 @@
+// go_package_graph.cc: builtins.goPackageGraph.
+#include "plan.hh"
+
+namespace gograph {
+
+// prim_goPackageGraph plans the build of a Go module with the Go planner,
+// writes the planned sources and derivations, and returns the package graph.
+static void prim_goPackageGraph(nix::EvalState & state, PrimOpPos pos, nix::Value ** args, nix::Value & v)
+{
+    auto plan = callPlanner(state, pos, planRequest(state, pos, *args[0]));
+    for (auto & msg : plan.messages)
+        if (nix::verbosity >= nix::lvlTalkative)
+            nix::logger->log(nix::lvlTalkative, "builtins.goPackageGraph: " + msg);
+    writePlan(state, pos, plan);
+    jsonToValue(state, pos, plan, v);
+}
+
+static const bool primop_goPackageGraph = registerPrimOp({
+    .name = "__goPackageGraph",
+    .args = {"attrs"},
+    .doc = R"(
+      Plan the build of the Go packages of a module, one derivation per
+      package, and return the package graph. *attrs* takes:
+
+      - `src`: the module's directory (containing `go.mod`), as a path
+        (read in place, not copied to the store) or a store path string.
+      - `go`: the Go toolchain (a derivation or store path); it is built if
+        needed, since planning runs its `bin/go`.
+      - `builder`: the program that runs each build action in the sandbox
+        (a derivation or store path string).
+      - `subPackages` (default `[ "." ]`): package patterns relative to `src`.
+      - `tags`, `ldflags`, `gcflags` (default `[ ]`): as for `go build`.
+      - `goos`, `goarch` (default `""`, the toolchain's host): target platform.
+      - `cgo` (default `false`): whether to enable cgo.
+      - `system` (default: the current system): the system of the derivations.
+
+      It returns an attribute set with
+
+      - `modulePath` and `goVersion` of the main module;
+      - `packages.<importPath>` = `{ importPath, kind, files, imports, src, drv }`
+        for every package built, where `kind` is `"std"`, `"main-module"` or
+        `"dependency"`, `src` the store path holding its files and `drv` the
+        derivation compiling it;
+      - `binaries.<name>`: the derivation linking each `main` package.
+
+      Only the files each package uses are copied to the store, so editing
+      one package rebuilds just it and its dependents.
+
+      Example:
+
+      ```nix
+      (builtins.goPackageGraph {
+        src = ./.;
+        go = pkgs.go;
+        builder = gograph-builder;
+        subPackages = [ "./cmd/hello" ];
+      }).binaries.hello
+      ```
+    )",
+    .fun = prim_goPackageGraph,
+});
+
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make bench: per-package Nix builds vs plain `go build`, measured in the same
+# run on the multi-package fixture and on webapp (~200 packages, mostly std).
+# Prints seconds and ratios (nix / go); lower ratios are better.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tests/nix-env.sh
+scripts/host-toolchain.sh build/host-toolchain.nix
+. tests/lib.sh
+
+now() { date +%s.%N; }
+secs() { echo "$1 $2" | awk '{ printf "%.2f", $2 - $1 }'; }
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.1fx", $1 / $2; else print "-" }'; }
+timed() { local t0; t0=$(now); "$@" > /dev/null; secs "$t0" "$(now)"; }
+
+# outputs ARGS…: every output path of the application's derivations.
+outputs() {
+  nix-instantiate --plugin-files "$PLUGIN" --read-write-mode --eval --strict --json -E \
+    "let a = import $ROOT/tests/build.nix { $1 }; in
+     [ a.outPath ] ++ map (d: d.outPath) (builtins.attrValues a.packages ++ builtins.attrValues a.binaries)" |
+    tr -d '[]"' | tr ',' ' '
+}
+
+bench() {
+  local name=$1 leaf=$2 edit=$3 src="$TMP/$1"
+  rm -rf "$src" && cp -r "tests/fixtures/$name" "$src"
+  local args="src = $src;"
+
+  local eval_s; eval_s=$(timed nix-instantiate --plugin-files "$PLUGIN" "$ROOT/tests/build.nix" --arg src "$src")
+  # Cold: none of this program's derivation outputs (std included) in the store.
+  nix-store --delete $(outputs "$args") > /dev/null 2>&1 || true
+  local nix_cold; nix_cold=$(timed gg_build --arg src "$src")
+  local drvs; drvs=$(built_count)
+  rm -rf "$TMP/gocache"
+  local go_cold; go_cold=$(timed go_bench "$src")
+
+  sed -i "$edit" "$src/$leaf"
+  local nix_edit; nix_edit=$(timed gg_build --arg src "$src")
+  local rebuilt; rebuilt=$(built_count)
+  local go_edit; go_edit=$(timed go_bench "$src")
+  local nix_noop; nix_noop=$(timed gg_build --arg src "$src")
+  local go_noop; go_noop=$(timed go_bench "$src")
+
+  printf '%-8s %-28s %8s %8s %7s\n' "$name" "" "nix(s)" "go(s)" "ratio"
+  printf '%-8s %-28s %8s %8s %7s\n' "" "cold ($drvs drvs / empty cache)" "$nix_cold" "$go_cold" "$(ratio "$nix_cold" "$go_cold")"
+  printf '%-8s %-28s %8s %8s %7s\n' "" "one-leaf edit ($rebuilt drvs)" "$nix_edit" "$go_edit" "$(ratio "$nix_edit" "$go_edit")"
+  printf '%-8s %-28s %8s %8s %7s\n' "" "no-op rebuild" "$nix_noop" "$go_noop" "$(ratio "$nix_noop" "$go_noop")"
+  printf '%-8s %-28s %8s\n' "" "evaluation (planning)" "$eval_s"
+}
+
+# go_bench DIR: plain go build with the persistent bench cache $TMP/gocache.
+go_bench() {
+  (cd "$1" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOCACHE="$TMP/gocache" \
+    GOTOOLCHAIN=local GOFLAGS=-mod=readonly GOPROXY=off CGO_ENABLED=0 \
+    go build -trimpath -buildvcs=false -ldflags=-buildid= -o "$TMP/go.out" .)
+}
+
+echo "nix-gograph bench — $(nix --version), $(nproc) cores, $(date -u +%F)"
+bench multi internal/leaf/leaf.go 's/return "leaf"/return "leaf, edited"/'
+bench webapp internal/checksum/checksum.go 's/sum\[:4\]/sum[:6]/'
