@@ -3,6 +3,7 @@ SHELL := /bin/bash
 CACHE ?= $(HOME)/.cache/nix-gograph
 BUILD := build
 GO ?= go
+export PATH := $(PATH):/usr/local/go/bin
 
 export PKG_CONFIG_PATH := $(PKG_CONFIG_PATH):/usr/lib/nix/pkgconfig
 

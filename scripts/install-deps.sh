@@ -43,6 +43,10 @@ version=$(dpkg-query -W -f='${Version}' nix-bin)
 srcversion=$(dpkg-query -W -f='${source:Version}' nix-bin)
 upstream=${version%%-*}
 dest="$cache/nix-$upstream"
+if [ "$upstream" != 2.8.0 ]; then
+  echo "install-deps: nix-bin $version: only 2.8.0's config.h is known (scripts/mk-nix28-include.sh)" >&2
+  exit 1
+fi
 if [ ! -f "$dest/include/nix/config.h" ]; then
   echo "install-deps: fetching Debian's nix $srcversion source for its headers" >&2
   rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"

@@ -11,7 +11,11 @@ scripts/host-toolchain.sh build/host-toolchain.nix
 now() { date +%s.%N; }
 secs() { echo "$1 $2" | awk '{ printf "%.2f", $2 - $1 }'; }
 ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.1fx", $1 / $2; else print "-" }'; }
-timed() { local t0; t0=$(now); "$@" > /dev/null; secs "$t0" "$(now)"; }
+timed() {
+  local t0; t0=$(now)
+  "$@" > /dev/null 2> "$TMP/timed.err" || { cat "$TMP/timed.err" >&2; echo "bench: $* failed" >&2; return 1; }
+  secs "$t0" "$(now)"
+}
 
 # outputs ARGS…: every output path of the application's derivations.
 outputs() {
@@ -26,7 +30,8 @@ bench() {
   rm -rf "$src" && cp -r "tests/fixtures/$name" "$src"
   local args="src = $src;"
 
-  local eval_s; eval_s=$(timed nix-instantiate --plugin-files "$PLUGIN" "$ROOT/tests/build.nix" --arg src "$src")
+  local eval_s; eval_s=$(timed nix-instantiate --plugin-files "$PLUGIN" --add-root "$TMP/drv" --indirect \
+    "$ROOT/tests/build.nix" --arg src "$src")
   # Cold: none of this program's derivation outputs (std included) in the store.
   nix-store --delete $(outputs "$args") > /dev/null 2>&1 || true
   local nix_cold; nix_cold=$(timed gg_build --arg src "$src")
@@ -34,9 +39,11 @@ bench() {
   rm -rf "$TMP/gocache"
   local go_cold; go_cold=$(timed go_bench "$src")
 
-  sed -i "$edit" "$src/$leaf"
+  # The edit's text is new on every run, so the store cannot hold its result.
+  sed -i "s/$edit/$edit + \"$(date +%s%N)\"/" "$src/$leaf"
   local nix_edit; nix_edit=$(timed gg_build --arg src "$src")
   local rebuilt; rebuilt=$(built_count)
+  built_names | sed 's/^/           rebuilt: /' >&2
   local go_edit; go_edit=$(timed go_bench "$src")
   local nix_noop; nix_noop=$(timed gg_build --arg src "$src")
   local go_noop; go_noop=$(timed go_bench "$src")
@@ -56,5 +63,5 @@ go_bench() {
 }
 
 echo "nix-gograph bench — $(nix --version), $(nproc) cores, $(date -u +%F)"
-bench multi internal/leaf/leaf.go 's/return "leaf"/return "leaf, edited"/'
-bench webapp internal/checksum/checksum.go 's/sum\[:4\]/sum[:6]/'
+bench multi internal/leaf/leaf.go '"leaf"'
+bench webapp internal/checksum/checksum.go 'hex.EncodeToString(sum\[:4\])'
