@@ -5,9 +5,8 @@ gg="import $ROOT/tests/build.nix"
 tc="(import $ROOT/build/host-toolchain.nix)"
 mkdir -p "$TMP/nomod" && echo 'package main' > "$TMP/nomod/main.go"
 
-expect_eval_error 'builtins.goPackageGraph 1' 'goPackageGraph.*|set was expected'
-expect_eval_error 'builtins.goPackageGraph 1' 'integer'
-expect_eval_error 'builtins.goPackageGraph { }' "attribute 'src' missing"
+expect_eval_error 'builtins.goPackageGraph 1' 'builtins.goPackageGraph takes an attribute set, but got an integer'
+expect_eval_error 'builtins.goPackageGraph { }' "attribute 'src' missing in the argument of builtins.goPackageGraph"
 expect_eval_error "builtins.goPackageGraph { src = $ROOT/tests/fixtures/hello; go = \"\${$tc.go}\"; builder = \"/bin/sh\"; bogus = 1; }" "bogus"
 expect_eval_error "($gg { src = $TMP/nomod; }).drvPath" "has no go.mod"
 expect_eval_error "($gg { src = $ROOT/tests/fixtures/multi; subPackages = [ \"./nope\" ]; }).drvPath" \
