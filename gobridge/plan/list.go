@@ -119,4 +119,5 @@ type Error struct {
 	Argument string
 }
 
+// Error returns the message.
 func (e *Error) Error() string { return e.Message }
