@@ -4,18 +4,23 @@
 // primop registry, store path helpers). Everything version-dependent that the
 // shim and the plugin use is wrapped here, keyed on GOGRAPH_NIX_VERSION
 // (major*10000 + minor*100 + patch, set by the Makefile from pkg-config), so
-// the rest of the C++ is written once. Only Nix 2.8 is implemented; each
-// wrapper says what a newer Nix needs instead (see the "Newer Nix: what
-// changed" table in the plugin API notes).
+// the rest of the C++ is written once. Nix 2.8 and Nix 2.34 are implemented;
+// each wrapper says which API each of them uses (the "Newer Nix: what
+// changed" table in the plugin API notes has the releases in between).
 #pragma once
 
 #if !defined(GOGRAPH_NIX_VERSION) || !defined(GOGRAPH_NIX_VERSION_STRING)
 #error "GOGRAPH_NIX_VERSION and GOGRAPH_NIX_VERSION_STRING must be defined (see Makefile)"
 #endif
 
-#if GOGRAPH_NIX_VERSION < 20800 || GOGRAPH_NIX_VERSION >= 20900
-#error "nix-gograph: only Nix 2.8 is supported by cshim/compat.hh so far"
+#if !(GOGRAPH_NIX_VERSION >= 20800 && GOGRAPH_NIX_VERSION < 20900) \
+    && !(GOGRAPH_NIX_VERSION >= 23400 && GOGRAPH_NIX_VERSION < 23500)
+#error "nix-gograph: cshim/compat.hh supports Nix 2.8 and Nix 2.34 only"
 #endif
+
+// GOGRAPH_NIX_2_34 selects the Nix 2.34 branch of each wrapper; the other
+// branch is Nix 2.8.
+#define GOGRAPH_NIX_2_34 (GOGRAPH_NIX_VERSION >= 23400)
 
 #include <map>
 #include <optional>
@@ -23,6 +28,21 @@
 #include <string_view>
 #include <vector>
 
+#if GOGRAPH_NIX_2_34
+#include <boost/unordered/concurrent_flat_map.hpp>  // nix::drvHashes
+
+#include "nix/expr/eval-inline.hh"
+#include "nix/expr/eval.hh"
+#include "nix/expr/primops.hh"
+#include "nix/expr/value/context.hh"
+#include "nix/store/derivations.hh"
+#include "nix/store/globals.hh"
+#include "nix/store/store-api.hh"
+#include "nix/util/file-system.hh"
+#include "nix/util/source-accessor.hh"
+#include "nix/util/strings.hh"
+#include "nix/util/util.hh"
+#else
 #include "derivations.hh"
 #include "eval-inline.hh"
 #include "eval.hh"
@@ -30,16 +50,19 @@
 #include "primops.hh"
 #include "store-api.hh"
 #include "util.hh"
+#endif
 
 namespace gograph {
 
 // PrimOpPos is how a primop receives its call site.
-// Newer Nix (2.9+): `const nix::PosIdx` (an index into state.positions);
-// master: a `CallSite` object.
+// 2.8: `const Pos &`. 2.34: `const PosIdx`, an index into state.positions.
+#if GOGRAPH_NIX_2_34
+typedef const nix::PosIdx PrimOpPos;
+#else
 typedef const nix::Pos & PrimOpPos;
+#endif
 
-// PrimOpFun is the signature of a primop implementation.
-// Newer Nix: `void(EvalState &, const PosIdx, Value **, Value &)`.
+// PrimOpFun is the signature of a primop implementation (both versions).
 typedef void (* PrimOpFun)(nix::EvalState & state, PrimOpPos pos, nix::Value ** args, nix::Value & v);
 
 // PrimOpInfo describes a primop independently of Nix's registry type.
@@ -54,10 +77,10 @@ struct PrimOpInfo {
 // later, unless the running Nix is not the one the plugin was compiled for, in
 // which case it warns and registers nothing (a different Nix has a different
 // ABI). It returns whether the primop was registered, so it can be used as a
-// static initialiser.
-// Newer Nix: 2.17 replaced `RegisterPrimOp::Info` by `PrimOp`; 2.33 made `doc`
-// a `std::optional<std::string>`; 2.34 renamed `.fun` to `.impl`; 2.22+ can
-// also register from `nix_plugin_entry` instead of a static initialiser.
+// static initialiser. `nixVersion` is a std::string in both versions (2.34's
+// `nix` command sets it to its own version before loading plugins).
+// 2.8: `RegisterPrimOp::Info` with `.fun`. 2.34: `PrimOp` with `.impl` and
+// an optional `doc` string.
 inline bool registerPrimOp(PrimOpInfo && info)
 {
     if (nix::nixVersion != GOGRAPH_NIX_VERSION_STRING) {
@@ -65,95 +88,193 @@ inline bool registerPrimOp(PrimOpInfo && info)
             GOGRAPH_NIX_VERSION_STRING, nix::nixVersion, info.name.substr(2));
         return false;
     }
+#if GOGRAPH_NIX_2_34
+    nix::RegisterPrimOp(nix::PrimOp {
+        .name = std::move(info.name),
+        .args = std::move(info.args),
+        .doc = info.doc,
+        .impl = info.fun,
+    });
+#else
     nix::RegisterPrimOp(nix::RegisterPrimOp::Info {
         .name = std::move(info.name),
         .args = std::move(info.args),
         .doc = info.doc,
         .fun = info.fun,
     });
+#endif
     return true;
 }
 
 // throwError throws an evaluation error of type E (EvalError, TypeError,
 // ThrownError, …) positioned at pos.
-// Newer Nix (2.13+): `state.error<E>(fs, args...).atPos(pos).debugThrow()`,
-// which also enters the debugger.
+// 2.8: constructs E from an ErrorInfo. 2.34: `state.error<E>(…)`, which
+// also enters the debugger.
 template<typename E = nix::EvalError, typename... Args>
 [[noreturn]] void throwError(nix::EvalState & state, PrimOpPos pos, const std::string & fs, const Args & ... args)
 {
+#if GOGRAPH_NIX_2_34
+    state.error<E>(fs, args...).atPos(pos).debugThrow();
+#else
     throw E({ .msg = nix::hintfmt(fs, args...), .errPos = pos });
+#endif
 }
 
 // addTrace adds a "while …" line to an error passing through pos.
-// Newer Nix: takes `state.positions[pos]`; 2.13+ prefers `errorCtx` strings
-// passed to force*/coerce*.
+// 2.8: takes an `ErrPos`. 2.34: takes the `Pos` from `state.positions`.
 template<typename... Args>
 void addTrace(nix::EvalState & state, nix::Error & e, PrimOpPos pos, const std::string & fs, const Args & ... args)
 {
+#if GOGRAPH_NIX_2_34
+    e.addTrace(state.positions[pos], fs, args...);
+#else
     e.addTrace(nix::ErrPos(pos), fs, args...);
+#endif
+}
+
+// withErrorContext runs f, adding errorCtx (plain text, like the `errorCtx`
+// of 2.34's force*/coerce*) as a trace at pos to any error it throws.
+// Both versions: Nix has no such helper.
+template<typename F>
+auto withErrorContext(nix::EvalState & state, PrimOpPos pos, std::string_view errorCtx, F f)
+{
+    try {
+        return f();
+    } catch (nix::Error & e) {
+#if GOGRAPH_NIX_2_34
+        e.addTrace(state.positions[pos], errorCtx);
+#else
+        e.addTrace(nix::ErrPos(pos), nix::hintfmt(std::string(errorCtx)));
+#endif
+        throw;
+    }
 }
 
 // attrPos is where an attribute was defined.
-// Newer Nix: `Attr::pos` is a `PosIdx`, not a `ptr<Pos>`.
+// 2.8: `Attr::pos` is a `ptr<Pos>`. 2.34: a `PosIdx`.
 inline PrimOpPos attrPos(const nix::Attr & attr)
 {
+#if GOGRAPH_NIX_2_34
+    return attr.pos;
+#else
     return *attr.pos;
+#endif
 }
 
 // symbolName is the text of a symbol.
-// Newer Nix (2.9+): symbols are indices; use `state.symbols[sym]`.
+// 2.8: a Symbol converts to its string. 2.34: symbols are indices into
+// `state.symbols`.
 inline std::string symbolName(nix::EvalState & state, const nix::Symbol & sym)
 {
+#if GOGRAPH_NIX_2_34
+    return std::string(std::string_view(state.symbols[sym]));
+#else
     return sym;
+#endif
 }
 
+// Bindings is an attribute set as a forced value holds it.
+// 2.8: mutable. 2.34: `const` (values are immutable once forced).
+#if GOGRAPH_NIX_2_34
+typedef const nix::Bindings Bindings;
+#else
+typedef nix::Bindings Bindings;
+#endif
+
 // attrsOf is the attribute set of a forced nAttrs value.
-// Newer Nix (2.22+): `v.attrs()`.
-inline nix::Bindings * attrsOf(nix::Value & v)
+// 2.8: `v.attrs`. 2.34: `v.attrs()`.
+inline Bindings * attrsOf(nix::Value & v)
 {
+#if GOGRAPH_NIX_2_34
+    return v.attrs();
+#else
     return v.attrs;
+#endif
+}
+
+// listItems are the elements of a forced nList value, for a range-for.
+// 2.8: `v.listItems()`. 2.34: `v.listView()`.
+inline auto listItems(nix::Value & v)
+{
+#if GOGRAPH_NIX_2_34
+    return v.listView();
+#else
+    return v.listItems();
+#endif
 }
 
 // stringOf is the text of a forced nString value (its context is ignored).
-// Newer Nix: `v.string_view()`.
+// 2.8: `v.string.s`. 2.34: `v.string_view()`.
 inline std::string_view stringOf(nix::Value & v)
 {
+#if GOGRAPH_NIX_2_34
+    return v.string_view();
+#else
     return v.string.s;
+#endif
 }
 
 // hasContext is whether the forced nString value v refers to store paths.
-// Newer Nix: `v.context()` (2.22+).
+// 2.8: a NULL-terminated array, possibly empty. 2.34: `v.context()`, null
+// when empty.
 inline bool hasContext(const nix::Value & v)
 {
+#if GOGRAPH_NIX_2_34
+    return v.context() && v.context()->size() > 0;
+#else
     return v.string.context && *v.string.context;
+#endif
 }
 
 // boolOf is the value of a forced nBool value.
-// Newer Nix (2.22+): `v.boolean()`.
+// 2.8: `v.boolean`. 2.34: `v.boolean()`.
 inline bool boolOf(const nix::Value & v)
 {
+#if GOGRAPH_NIX_2_34
+    return v.boolean();
+#else
     return v.boolean;
+#endif
 }
 
 // sortedAttrs are the attributes of attrs in lexicographic order (Bindings
 // are sorted by symbol, which is arbitrary), for deterministic messages.
-// Newer Nix (2.9+): `attrs.lexicographicOrder(state.symbols)`.
-inline std::vector<const nix::Attr *> sortedAttrs(nix::EvalState & state, nix::Bindings & attrs)
+// 2.8: `lexicographicOrder()`. 2.34: needs the symbol table.
+inline std::vector<const nix::Attr *> sortedAttrs(nix::EvalState & state, Bindings & attrs)
 {
+#if GOGRAPH_NIX_2_34
+    return attrs.lexicographicOrder(state.symbols);
+#else
     return attrs.lexicographicOrder();
+#endif
 }
 
-// forceValue forces v, attributing errors to pos.
-// Newer Nix: takes a PosIdx.
+// forceValue forces v, attributing errors to pos (both versions; only the
+// type of pos differs).
 inline void forceValue(nix::EvalState & state, nix::Value & v, PrimOpPos pos)
 {
     state.forceValue(v, pos);
 }
 
+// mkString sets v to the string s without context.
+// 2.8: `v.mkString(s)`. 2.34: also needs `state.mem`.
+inline void mkString(nix::EvalState & state, nix::Value & v, std::string_view s)
+{
+#if GOGRAPH_NIX_2_34
+    v.mkString(s, state.mem);
+#else
+    v.mkString(s);
+#endif
+}
+
 // Context is a string context as the evaluator stores it.
-// Newer Nix (2.16+): `nix::NixStringContext`, a set of typed
-// `NixStringContextElem`s holding base names, not full paths.
+// 2.8: `PathSet`, strings encoding full store paths. 2.34:
+// `NixStringContext`, a set of typed `NixStringContextElem`s.
+#if GOGRAPH_NIX_2_34
+typedef nix::NixStringContext Context;
+#else
 typedef nix::PathSet Context;
+#endif
 
 // ContextElem is one element of a string context, independent of how the
 // running Nix encodes it.
@@ -168,14 +289,35 @@ struct ContextElem {
     std::string output;  // output name, for Built
 };
 
+#if GOGRAPH_NIX_2_34
+// contextElem converts one typed 2.34 context element. An output of an
+// output (dynamic derivations) cannot be expressed and is refused.
+inline ContextElem contextElem(nix::EvalState & state, PrimOpPos pos, const nix::NixStringContextElem & c)
+{
+    auto & store = *state.store;
+    if (auto o = std::get_if<nix::NixStringContextElem::Opaque>(&c.raw))
+        return { ContextElem::Opaque, store.printStorePath(o->path), "" };
+    if (auto d = std::get_if<nix::NixStringContextElem::DrvDeep>(&c.raw))
+        return { ContextElem::DrvDeep, store.printStorePath(d->drvPath), "" };
+    auto & b = std::get<nix::NixStringContextElem::Built>(c.raw);
+    auto drv = std::get_if<nix::SingleDerivedPath::Opaque>(&b.drvPath->raw());
+    if (!drv)
+        throwError(state, pos, "builtins.goPackageGraph does not support outputs of dynamic derivations ('%s')",
+            c.display(store));
+    return { ContextElem::Built, store.printStorePath(drv->path), b.output };
+}
+#endif
+
 // parseContext splits a string context into its elements.
-// Newer Nix (2.13+): `NixStringContextElem` is already a variant of
-// Opaque/DrvDeep/Built holding StorePaths; 2.18+ Built may be nested
-// (dynamic derivations), which this type cannot express.
-inline std::vector<ContextElem> parseContext(nix::EvalState & state, const Context & context)
+// 2.8: decodes the "=drv", "!out!drv" and plain-path strings. 2.34:
+// converts the typed elements (see contextElem).
+inline std::vector<ContextElem> parseContext(nix::EvalState & state, PrimOpPos pos, const Context & context)
 {
     std::vector<ContextElem> elems;
     for (auto & s : context) {
+#if GOGRAPH_NIX_2_34
+        elems.push_back(contextElem(state, pos, s));
+#else
         if (s.size() > 0 && s[0] == '=')
             elems.push_back({ ContextElem::DrvDeep, s.substr(1), "" });
         else if (s.size() > 0 && s[0] == '!') {
@@ -183,16 +325,38 @@ inline std::vector<ContextElem> parseContext(nix::EvalState & state, const Conte
             elems.push_back({ ContextElem::Built, state.store->printStorePath(path), output });
         } else
             elems.push_back({ ContextElem::Opaque, s, "" });
+#endif
     }
     return elems;
 }
 
 // mkStringWithContext sets v to the string s carrying the given context.
-// Newer Nix (2.16+): build a `NixStringContext` of `NixStringContextElem`s;
-// 2.33+ also needs `state.mem`.
+// 2.8: encodes the elements as strings. 2.34: builds typed
+// `NixStringContextElem`s holding `StorePath`s; needs `state.mem`.
 inline void mkStringWithContext(nix::EvalState & state, nix::Value & v, std::string_view s,
     const std::vector<ContextElem> & context)
 {
+#if GOGRAPH_NIX_2_34
+    nix::NixStringContext encoded;
+    for (auto & e : context) {
+        auto path = state.store->parseStorePath(e.path);
+        switch (e.kind) {
+        case ContextElem::Opaque:
+            encoded.insert(nix::NixStringContextElem::Opaque { .path = path });
+            break;
+        case ContextElem::Built:
+            encoded.insert(nix::NixStringContextElem::Built {
+                .drvPath = nix::make_ref<nix::SingleDerivedPath>(nix::SingleDerivedPath::Opaque { .path = path }),
+                .output = e.output,
+            });
+            break;
+        case ContextElem::DrvDeep:
+            encoded.insert(nix::NixStringContextElem::DrvDeep { .drvPath = path });
+            break;
+        }
+    }
+    v.mkString(s, encoded, state.mem);
+#else
     nix::PathSet encoded;
     for (auto & e : context) {
         switch (e.kind) {
@@ -202,24 +366,34 @@ inline void mkStringWithContext(nix::EvalState & state, nix::Value & v, std::str
         }
     }
     v.mkString(s, encoded);
+#endif
 }
 
 // mkList sets v to a list of n elements, calling fill(i, element) to set
-// each. The list is allocated first, so every element is reachable by the
-// garbage collector while the later ones are made.
-// Newer Nix (2.19+): `auto list = state.buildList(n); …; v.mkList(list)`.
+// each. Every element is reachable by the garbage collector while the later
+// ones are made.
+// 2.8: `state.mkList(v, n)` allocates the list in v first. 2.34: a
+// `ListBuilder` (on the scanned C++ stack) is filled, then put in v.
 template<typename Fill>
 void mkList(nix::EvalState & state, nix::Value & v, size_t n, Fill fill)
 {
+#if GOGRAPH_NIX_2_34
+    auto list = state.buildList(n);
+    for (size_t i = 0; i < n; ++i)
+        fill(i, *(list[i] = state.allocValue()));
+    v.mkList(list);
+#else
     state.mkList(v, n);
     for (size_t i = 0; i < n; ++i)
         fill(i, *(v.listElems()[i] = state.allocValue()));
+#endif
 }
 
 // GcValueMap maps keys to values kept alive by the garbage collector, for
 // values not yet reachable from the result being built.
-// Newer Nix (2.28+): the macro is NIX_USE_BOEHMGC from nix/expr/config.hh.
-#if HAVE_BOEHMGC
+// 2.8: `traceable_allocator` exists only if HAVE_BOEHMGC. 2.34: it is
+// always defined (an alias of std::allocator without Boehm GC).
+#if GOGRAPH_NIX_2_34 || HAVE_BOEHMGC
 template<typename K>
 using GcValueMap = std::map<K, nix::Value *, std::less<K>, traceable_allocator<std::pair<const K, nix::Value *>>>;
 #else
@@ -229,77 +403,110 @@ using GcValueMap = std::map<K, nix::Value *>;
 
 // coerceToString coerces v to a string the way string interpolation does
 // (derivations to their outPath, paths copied to the store), appending its
-// context to context.
-// Newer Nix (2.13+): takes an `errorCtx` string; 2.16+ a `NixStringContext`.
-inline std::string coerceToString(nix::EvalState & state, PrimOpPos pos, nix::Value & v, Context & context)
+// context to context. Errors get errorCtx as a trace at pos.
+// 2.8: no errorCtx argument (added by withErrorContext). 2.34: takes it.
+inline std::string coerceToString(nix::EvalState & state, PrimOpPos pos, nix::Value & v, Context & context,
+    std::string_view errorCtx)
 {
-    return state.coerceToString(pos, v, context, false, true).toOwned();
+#if GOGRAPH_NIX_2_34
+    return state.coerceToString(pos, v, context, errorCtx, false, true).toOwned();
+#else
+    return withErrorContext(state, pos, errorCtx,
+        [&] { return state.coerceToString(pos, v, context, false, true).toOwned(); });
+#endif
 }
 
-// coerceToPath coerces v to an absolute path without copying it to the
-// store, appending its context to context.
-// Newer Nix (2.16+): returns a `SourcePath`, takes an `errorCtx` string.
-inline nix::Path coerceToPath(nix::EvalState & state, PrimOpPos pos, nix::Value & v, Context & context)
+// realisePath coerces v to a path on the file system that a program outside
+// the evaluator can read, without copying it to the store: it builds the
+// derivation outputs in its context (IFD, refused when
+// allow-import-from-derivation is off) and checks access in pure and
+// restricted mode. Errors get errorCtx as a trace at pos.
+// 2.8: primops.cc's static realisePath (coerceToPath, realiseContext,
+// checkSourcePath). 2.34: `state.realisePath`, whose `SourcePath` must have
+// a physical path (its accessor checks access); a lazily fetched tree has
+// none.
+inline std::string realisePath(nix::EvalState & state, PrimOpPos pos, nix::Value & v, std::string_view errorCtx)
 {
-    return state.coerceToPath(pos, v, context);
+    return withErrorContext(state, pos, errorCtx, [&] {
+#if GOGRAPH_NIX_2_34
+        auto path = state.realisePath(pos, v);
+        auto physical = path.getPhysicalPath();
+        if (!physical)
+            throwError(state, pos, "'%s' is not on the file system, where builtins.goPackageGraph must read it",
+                path.to_string());
+        return physical->string();
+#else
+        Context context;
+        auto path = state.coerceToPath(pos, v, context);
+        auto rewrites = state.realiseContext(context);
+        return state.checkSourcePath(state.toRealPath(nix::rewriteStrings(path, rewrites), context));
+#endif
+    });
 }
 
-// realisePath makes the path p (with context) usable by a program outside
-// the evaluator: it builds the derivation outputs in its context (IFD,
-// refused when allow-import-from-derivation is off) and checks access in
-// pure and restricted mode. It is primops.cc's static realisePath.
-// Newer Nix: `state.realiseContext` takes a `NixStringContext`;
-// `checkSourcePath` is gone (2.20+, source accessors do the checking).
-inline nix::Path realisePath(nix::EvalState & state, const nix::Path & p, const Context & context)
+// realiseContext builds the derivation outputs in context (IFD) and returns
+// the rewrites from placeholders to realised paths. Errors get errorCtx as
+// a trace at pos.
+// 2.8: takes a `PathSet`. 2.34: takes a `NixStringContext`.
+inline nix::StringMap realiseContext(nix::EvalState & state, PrimOpPos pos, const Context & context,
+    std::string_view errorCtx)
 {
-    auto rewrites = state.realiseContext(context);
-    return state.checkSourcePath(state.toRealPath(nix::rewriteStrings(p, rewrites), context));
-}
-
-// realiseContext builds the derivation outputs in context and returns the
-// rewrites from placeholders to realised paths.
-// Newer Nix: takes a `NixStringContext` (and optionally collects the paths).
-inline nix::StringMap realiseContext(nix::EvalState & state, const Context & context)
-{
-    return state.realiseContext(context);
+    return withErrorContext(state, pos, errorCtx, [&] { return state.realiseContext(context); });
 }
 
 // hexOf is a hash in lowercase hex without the type prefix.
-// Newer Nix (2.20+): `to_string(HashFormat::Base16, false)`.
+// 2.8: `to_string(Base16, false)`. 2.34: `HashFormat::Base16`.
 inline std::string hexOf(const nix::Hash & h)
 {
+#if GOGRAPH_NIX_2_34
+    return h.to_string(nix::HashFormat::Base16, false);
+#else
     return h.to_string(nix::Base16, false);
+#endif
 }
 
 // readOnlyMode is whether the store must not be written to
 // (`nix-instantiate --eval`), so paths are computed but not added.
-// Newer Nix (2.19+): `settings.readOnlyMode` is gone; such commands use a
-// `dummy://`-like store and the add functions compute paths.
+// Both versions: `settings.readOnlyMode`.
 inline bool readOnlyMode()
 {
     return nix::settings.readOnlyMode;
 }
 
-// addSourceToStore adds the files below root admitted by filter to the store
-// as the recursive sha256 "source" path name, or only computes its path in
-// read-only mode. The path is then readable in restricted mode.
-// Newer Nix: `addToStore` and `computeStorePath` take a `SourcePath`
-// (accessor + path) and a `ContentAddressMethod`; `computeStorePathForPath`
-// is gone (2.20+).
+// addSourceToStore adds the files below root admitted by filter (called
+// with absolute paths) to the store as the recursive sha256 "source" path
+// name, or only computes its path in read-only mode. root is read directly
+// from the file system, as the planner read it. The path is then readable
+// in restricted mode.
+// 2.8: `addToStore`/`computeStorePathForPath` on a `Path`. 2.34:
+// `addToStore`/`computeStorePath` on a `SourcePath` of the file system
+// accessor, with a `ContentAddressMethod`.
 inline nix::StorePath addSourceToStore(nix::EvalState & state, std::string_view name,
-    const nix::Path & root, nix::PathFilter & filter)
+    const std::string & root, nix::PathFilter & filter)
 {
-    auto path = readOnlyMode()
+#if GOGRAPH_NIX_2_34
+    nix::SourcePath path(nix::getFSSourceAccessor(), nix::CanonPath(root));
+    auto method = nix::ContentAddressMethod::Raw::NixArchive;
+    auto storePath = readOnlyMode()
+        ? state.store->computeStorePath(name, path, method, nix::HashAlgorithm::SHA256, {}, filter).first
+        : state.store->addToStore(name, path, method, nix::HashAlgorithm::SHA256, {}, filter, state.repair);
+#else
+    auto storePath = readOnlyMode()
         ? state.store->computeStorePathForPath(name, root, nix::FileIngestionMethod::Recursive,
             nix::htSHA256, filter).first
         : state.store->addToStore(name, root, nix::FileIngestionMethod::Recursive,
             nix::htSHA256, filter, state.repair);
-    state.allowPath(path);
-    return path;
+#endif
+    state.allowPath(storePath);
+    return storePath;
 }
 
+// nix::canonPath is used directly: 2.8 returns a `Path` (std::string), 2.34
+// a std::filesystem::path, which converts to std::string implicitly.
+
 // parseDerivation parses the ATerm text of the derivation called name.
-// Newer Nix (2.20+): also takes `experimentalFeatureSettings`.
+// Both versions: `nix::parseDerivation(store, text, name)` (2.34 has a
+// defaulted experimental-features argument).
 inline nix::Derivation parseDerivation(nix::EvalState & state, std::string aterm, std::string_view name)
 {
     return nix::parseDerivation(*state.store, std::move(aterm), name);
@@ -307,10 +514,26 @@ inline nix::Derivation parseDerivation(nix::EvalState & state, std::string aterm
 
 // writeDerivation writes drv to the store (only computes its path in
 // read-only mode) and returns the .drv path.
-// Newer Nix: the `readOnly` flag is gone with `settings.readOnlyMode`.
+// 2.8: `nix::writeDerivation(store, drv, repair, readOnly)`. 2.34:
+// `store->writeDerivation(drv, repair)` or `computeStorePath(store, drv)`.
 inline nix::StorePath writeDerivation(nix::EvalState & state, const nix::Derivation & drv)
 {
+#if GOGRAPH_NIX_2_34
+    return readOnlyMode() ? nix::computeStorePath(*state.store, drv) : state.store->writeDerivation(drv, state.repair);
+#else
     return nix::writeDerivation(*state.store, drv, state.repair, readOnlyMode());
+#endif
+}
+
+// isInputAddressed is whether output has an input-addressed path.
+// 2.8: `output.raw()`. 2.34: `output.raw` is a member.
+inline bool isInputAddressed(const nix::DerivationOutput & output)
+{
+#if GOGRAPH_NIX_2_34
+    return std::holds_alternative<nix::DerivationOutput::InputAddressed>(output.raw);
+#else
+    return std::holds_alternative<nix::DerivationOutput::InputAddressed>(output.raw());
+#endif
 }
 
 // staticOutputPaths is what Nix itself computes for each output of drv: for
@@ -318,14 +541,13 @@ inline nix::StorePath writeDerivation(nix::EvalState & state, const nix::Derivat
 // outputs masked (as derivationStrict does), for fixed outputs the path made
 // from their hash. Outputs without a static path (content-addressed floating,
 // impure, deferred) are absent.
-// Newer Nix: `DrvHash` is unchanged up to 2.34; master returns a
-// `DrvHashModulo` variant.
+// Both versions: `DrvHash` and `makeOutputPath` are unchanged up to 2.34.
 inline std::map<std::string, nix::StorePath> staticOutputPaths(nix::EvalState & state, const nix::Derivation & drv)
 {
     std::map<std::string, nix::StorePath> paths;
     std::optional<nix::DrvHash> masked;
     for (auto & [name, output] : drv.outputs) {
-        if (std::get_if<nix::DerivationOutput::InputAddressed>(&output.raw())) {
+        if (isInputAddressed(output)) {
             if (!masked)
                 masked = nix::hashDerivationModulo(*state.store, drv, true);
             if (masked->kind == nix::DrvHash::Kind::Regular)
@@ -336,15 +558,41 @@ inline std::map<std::string, nix::StorePath> staticOutputPaths(nix::EvalState & 
     return paths;
 }
 
+// memoisedDrvHash is drvPath's entry in Nix's global drvHashes memo of
+// hashDerivationModulo(drv, mask=false), if any.
+// 2.8: a `Sync<std::map>`. 2.34: a `boost::concurrent_flat_map`.
+inline std::optional<nix::DrvHash> memoisedDrvHash(const nix::StorePath & drvPath)
+{
+    std::optional<nix::DrvHash> h;
+#if GOGRAPH_NIX_2_34
+    nix::drvHashes.cvisit(drvPath, [&](const auto & kv) { h = kv.second; });
+#else
+    auto memo = nix::drvHashes.lock();
+    if (auto i = memo->find(drvPath); i != memo->end())
+        h = i->second;
+#endif
+    return h;
+}
+
+// memoiseDrvHash sets drvPath's entry in drvHashes to h.
+// 2.8: through `lock()`. 2.34: the map is thread-safe itself.
+inline void memoiseDrvHash(const nix::StorePath & drvPath, const nix::DrvHash & h)
+{
+#if GOGRAPH_NIX_2_34
+    nix::drvHashes.insert_or_assign(drvPath, h);
+#else
+    nix::drvHashes.lock()->insert_or_assign(drvPath, h);
+#endif
+}
+
 // recordDrvHash memoises hashDerivationModulo(drv) for drvPath in Nix's
 // global drvHashes, exactly as derivationStrict does. Without it, read-only
 // evaluation of anything depending on drvPath fails with "opening file
 // …drv", because the .drv was never written.
-// Newer Nix: the same `drvHashes` memo exists up to 2.34.
+// Both versions (see memoiseDrvHash).
 inline void recordDrvHash(nix::EvalState & state, const nix::StorePath & drvPath, const nix::Derivation & drv)
 {
-    auto h = nix::hashDerivationModulo(*state.store, drv, false);
-    nix::drvHashes.lock()->insert_or_assign(drvPath, h);
+    memoiseDrvHash(drvPath, nix::hashDerivationModulo(*state.store, drv, false));
 }
 
 // drvHashModulo is hashDerivationModulo(drv, mask=false) for output of the
@@ -352,20 +600,14 @@ inline void recordDrvHash(nix::EvalState & state, const nix::StorePath & drvPath
 // instantiated in this process (its .drv may not exist in read-only mode),
 // otherwise read from the store and memoised. It throws if the derivation's
 // outputs are not statically known (content-addressed).
-// Newer Nix: see recordDrvHash.
+// Both versions (see memoisedDrvHash).
 inline nix::Hash drvHashModulo(nix::EvalState & state, PrimOpPos pos, const nix::StorePath & drvPath,
     const std::string & output)
 {
-    std::optional<nix::DrvHash> h;
-    {
-        auto memo = nix::drvHashes.lock();
-        if (auto i = memo->find(drvPath); i != memo->end())
-            h = i->second;
-    }
+    auto h = memoisedDrvHash(drvPath);
     if (!h) {
-        auto drv = state.store->readDerivation(drvPath);
-        h = nix::hashDerivationModulo(*state.store, drv, false);
-        nix::drvHashes.lock()->insert_or_assign(drvPath, *h);
+        h = nix::hashDerivationModulo(*state.store, state.store->readDerivation(drvPath), false);
+        memoiseDrvHash(drvPath, *h);
     }
     if (h->kind != nix::DrvHash::Kind::Regular)
         throwError(state, pos, "derivation '%s' has content-addressed outputs, which builtins.goPackageGraph does not support",

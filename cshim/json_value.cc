@@ -1,6 +1,7 @@
 // json_value.cc: the "value" of a plan (tagged JSON, docs/abi.md) → a Nix
 // value. Plain JSON maps onto Nix as in builtins.fromJSON; two one-key
 // objects are tags for strings that carry store path context.
+#include <cstdint>
 #include <limits>
 
 #include "plan.hh"
@@ -34,18 +35,18 @@ struct Converter {
             v.mkBool(j.get<bool>());
             break;
         case nlohmann::json::value_t::number_integer:
-            v.mkInt(j.get<nix::NixInt>());
+            v.mkInt(j.get<int64_t>());
             break;
         case nlohmann::json::value_t::number_unsigned:
-            if (j.get<uint64_t>() > uint64_t(std::numeric_limits<nix::NixInt>::max()))
+            if (j.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))
                 throwInternalError(state, pos, "the number %d in the plan is too large for Nix", j.get<uint64_t>());
-            v.mkInt(j.get<nix::NixInt>());
+            v.mkInt(j.get<int64_t>());
             break;
         case nlohmann::json::value_t::number_float:
             v.mkFloat(j.get<nix::NixFloat>());
             break;
         case nlohmann::json::value_t::string:
-            v.mkString(j.get<std::string>());
+            mkString(state, v, j.get<std::string>());
             break;
         case nlohmann::json::value_t::array:
             mkList(state, v, j.size(), [&](size_t i, nix::Value & elem) { convert(j[i], elem); });
@@ -98,15 +99,16 @@ struct Converter {
             outputNames.push_back(name);
         }
         auto names = state.allocValue();
-        mkList(state, *names, outputNames.size(), [&](size_t i, nix::Value & elem) { elem.mkString(outputNames[i]); });
+        mkList(state, *names, outputNames.size(),
+            [&](size_t i, nix::Value & elem) { mkString(state, elem, outputNames[i]); });
 
         for (auto & [name, path] : drv.outputs) {
             auto attrs = state.buildBindings(6 + outputs.size());
-            attrs.alloc("type").mkString("derivation");
-            attrs.alloc("name").mkString(drv.name);
+            mkString(state, attrs.alloc("type"), "derivation");
+            mkString(state, attrs.alloc("name"), drv.name);
             mkStringWithContext(state, attrs.alloc("drvPath"), drvPath, {{ContextElem::DrvDeep, drvPath, ""}});
             mkStringWithContext(state, attrs.alloc("outPath"), path, {{ContextElem::Built, drvPath, name}});
-            attrs.alloc("outputName").mkString(name);
+            mkString(state, attrs.alloc("outputName"), name);
             attrs.insert(state.symbols.create("outputs"), names);
             for (auto & [other, value] : outputs)
                 attrs.insert(state.symbols.create(other), value);

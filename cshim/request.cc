@@ -51,7 +51,7 @@ static std::vector<std::string> stringList(nix::EvalState & state, const nix::At
     auto name = symbolName(state, attr.name);
     auto & list = forceAttr(state, attr, {nix::nList}, "a list of strings");
     std::vector<std::string> strings;
-    for (auto elem : list.listItems()) {
+    for (auto elem : listItems(list)) {
         try {
             forceValue(state, *elem, attrPos(attr));
         } catch (nix::Error & e) {
@@ -79,14 +79,7 @@ static std::vector<std::string> stringList(nix::EvalState & state, const nix::At
 static std::string sourcePath(nix::EvalState & state, const nix::Attr & attr)
 {
     auto & v = forceAttr(state, attr, {nix::nPath, nix::nString, nix::nAttrs}, "a path, a string or a derivation");
-    try {
-        Context context;
-        auto path = coerceToPath(state, attrPos(attr), v, context);
-        return realisePath(state, path, context);
-    } catch (nix::Error & e) {
-        addTrace(state, e, attrPos(attr), "while evaluating the 'src' attribute passed to builtins.goPackageGraph");
-        throw;
-    }
+    return realisePath(state, attrPos(attr), v, "while evaluating the 'src' attribute passed to builtins.goPackageGraph");
 }
 
 // storeString is the attribute attr (`go` or `builder`) as
@@ -97,20 +90,15 @@ static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr
 {
     auto name = symbolName(state, attr.name);
     auto & v = forceAttr(state, attr, {nix::nString, nix::nPath, nix::nAttrs}, "a string, a path or a derivation");
+    auto errorCtx = "while evaluating the '" + name + "' attribute passed to builtins.goPackageGraph";
     Context context;
-    std::string path;
-    try {
-        path = coerceToString(state, attrPos(attr), v, context);
-        if (realise)
-            path = nix::rewriteStrings(path, realiseContext(state, context));
-    } catch (nix::Error & e) {
-        addTrace(state, e, attrPos(attr), "while evaluating the '%s' attribute passed to builtins.goPackageGraph", name);
-        throw;
-    }
+    auto path = coerceToString(state, attrPos(attr), v, context, errorCtx);
+    if (realise)
+        path = nix::rewriteStrings(path, realiseContext(state, attrPos(attr), context, errorCtx));
 
     std::map<std::string, std::set<std::string>> drvOutputs;
     std::set<std::string> srcs;
-    for (auto & elem : parseContext(state, context)) {
+    for (auto & elem : parseContext(state, attrPos(attr), context)) {
         switch (elem.kind) {
         case ContextElem::Opaque:
             srcs.insert(elem.path);
@@ -142,7 +130,7 @@ static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr
 }
 
 // checkAttrs rejects attributes builtins.goPackageGraph does not take.
-static void checkAttrs(nix::EvalState & state, nix::Bindings & attrs)
+static void checkAttrs(nix::EvalState & state, Bindings & attrs)
 {
     for (auto attr : sortedAttrs(state, attrs)) {
         auto name = symbolName(state, attr->name);

@@ -1,4 +1,5 @@
 // store_writer.cc: adding a plan's sources and derivations to the store.
+#include <filesystem>
 #include <set>
 
 #include "plan.hh"
@@ -9,18 +10,19 @@ namespace gograph {
 // holding exactly src.files and the directories leading to them.
 static void writeSource(nix::EvalState & state, PrimOpPos pos, const PlannedSource & src)
 {
-    auto root = nix::canonPath(src.root);
-    std::set<nix::Path> admitted;
+    // Paths are std::string, whatever type nix::canonPath returns (compat.hh).
+    std::string root = nix::canonPath(src.root);
+    std::set<std::string> admitted;
     for (auto & file : src.files) {
-        auto path = nix::canonPath(root + "/" + file);
+        std::string path = nix::canonPath(root + "/" + file);
         if (!nix::hasPrefix(path, root + "/"))
             throwInternalError(state, pos, "file '%s' of source '%s' is not below '%s'", file, src.name, root);
         if (!nix::pathExists(path))
             throwInternalError(state, pos, "file '%s' of source '%s' does not exist", path, src.name);
-        for (; path != root; path = nix::dirOf(path))
+        for (; path != root; path = std::filesystem::path(path).parent_path())
             admitted.insert(path);
     }
-    nix::PathFilter filter = [&](const nix::Path & path) { return admitted.count(path) > 0; };
+    nix::PathFilter filter = [&](const std::string & path) { return admitted.count(path) > 0; };
     auto path = state.store->printStorePath(addSourceToStore(state, src.name, root, filter));
     if (path != src.path)
         throwInternalError(state, pos, "source '%s' from '%s' is '%s' in the store, but the planner computed '%s'",
