@@ -67,11 +67,11 @@ $(BUILD)/obj/%.o: %.cc $(wildcard cshim/*.hh) $(GO_ARCHIVE)
 $(PLUGIN): $(CXX_OBJS) $(GO_ARCHIVE)
 	$(CXX) -shared -o $@ $(CXX_OBJS) $(GO_ARCHIVE) -Wl,-z,defs $(NIX_LIBS) -lgc -lpthread
 
-# Targets that need Nix re-enter make after `deps`, so the Nix version and
-# header paths above are read once Nix is installed.
-demo: deps
-	$(MAKE) plugin
-	tests/demo.sh
+# demo and bench run with Debian's Nix unless NIX=2.34 is given;
+# tests/with-nix builds the plugin for that Nix first.
+NIX ?= 2.8
+demo:
+	tests/with-nix $(NIX) tests/demo.sh
 
 unit-test:
 	$(GO) vet ./...
@@ -87,9 +87,8 @@ integration-test:
 
 test: unit-test integration-test
 
-bench: deps
-	$(MAKE) plugin
-	tests/bench.sh
+bench:
+	tests/with-nix $(NIX) tests/bench.sh
 
 clean:
 	rm -rf $(BUILD)
