@@ -1,12 +1,14 @@
 package plan
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/mod/modfile"
 )
@@ -43,16 +45,21 @@ func Plan(cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	defer g.close()
-	toolEnv, err := g.toolEnv()
-	if err != nil {
-		return nil, err
-	}
-	pkgs, err := g.list()
-	if err != nil {
-		return nil, err
-	}
-	sections, err := g.buildScript()
-	if err != nil {
+	// The three go invocations are independent: run them at once.
+	var (
+		wg                    sync.WaitGroup
+		toolEnv               []string
+		pkgs                  []*Package
+		sections              []*section
+		envErr, listErr, bErr error
+	)
+	wg.Add(3)
+	go func() { defer wg.Done(); toolEnv, envErr = g.toolEnv() }()
+	go func() { defer wg.Done(); pkgs, listErr = g.list() }()
+	go func() { defer wg.Done(); sections, bErr = g.buildScript() }()
+	wg.Wait()
+	// go list's errors name packages best, so they win.
+	if err := cmp.Or(listErr, envErr, bErr); err != nil {
 		return nil, err
 	}
 	units, err := makeUnits(cfg.Dir, toolEnv, pkgs, sections)
