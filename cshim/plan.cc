@@ -23,7 +23,23 @@ Plan parsePlan(const nlohmann::json & ok)
     plan.value = ok.at("value");
     if (auto m = ok.find("messages"); m != ok.end())
         plan.messages = *m;
+    if (auto t = ok.find("tempDirs"); t != ok.end())
+        plan.tempDirs = *t;
     return plan;
+}
+
+TempDirs::~TempDirs()
+{
+    for (auto & dir : dirs) {
+        auto base = dir.substr(dir.rfind('/') + 1);
+        if (dir.empty() || dir[0] != '/' || base.rfind("gograph-", 0) != 0)
+            continue;
+        try {
+            nix::deletePath(dir);
+        } catch (...) {
+            // Scratch space: leaving it behind is harmless.
+        }
+    }
 }
 
 }

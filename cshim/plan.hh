@@ -36,6 +36,15 @@ struct Plan {
     std::vector<PlannedDerivation> derivations;  // inputs first
     nlohmann::json value;                        // tagged JSON, see jsonToValue
     std::vector<std::string> messages;
+    std::vector<std::string> tempDirs;           // the planner's scratch, removed after writePlan
+};
+
+// TempDirs removes the planner's scratch directories (downloaded modules the
+// sources point into) when the primop is done with them, also on errors.
+// Only directories named gograph-* are removed.
+struct TempDirs {
+    std::vector<std::string> dirs;
+    ~TempDirs();
 };
 
 // planRequest turns the argument of builtins.goPackageGraph into the request

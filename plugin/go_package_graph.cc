@@ -8,6 +8,7 @@ namespace gograph {
 static void prim_goPackageGraph(nix::EvalState & state, PrimOpPos pos, nix::Value ** args, nix::Value & v)
 {
     auto plan = callPlanner(state, pos, planRequest(state, pos, *args[0]));
+    TempDirs scratch{plan.tempDirs};
     for (auto & msg : plan.messages)
         if (nix::verbosity >= nix::lvlTalkative)
             nix::logger->log(nix::lvlTalkative, "builtins.goPackageGraph: " + msg);

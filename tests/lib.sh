@@ -7,7 +7,7 @@ ROOT=$PWD
 PLUGIN=${NIX_GOGRAPH_PLUGIN:-$ROOT/build/libnix-gograph.so}
 GOROOT_STORE=$(grep -o '/nix/store/[^"]*-go-[^"]*' build/host-toolchain.nix)
 TMP=$(mktemp -d /tmp/gograph-test.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+trap 'chmod -R u+w "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
 
 say() { echo "  $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -26,11 +26,14 @@ built_count() { grep -c "^building '/nix/store/" "$TMP/build.log" || true; }
 built_names() { sed -n "s|^building '/nix/store/[a-z0-9]*-\(.*\)\.drv'.*|\1|p" "$TMP/build.log" | sort; }
 
 # go_build_ref DIR OUT [FLAGS…]: the reference binary, plain `go build` of
-# DIR with the same toolchain and an empty cache.
+# DIR with the same toolchain, an empty build cache and its own module cache
+# (modules come from the proxy).
 go_build_ref() {
   local dir=$1 out=$2; shift 2
   (cd "$dir" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOCACHE="$TMP/gocache-ref" \
-    GOTOOLCHAIN=local GOFLAGS=-mod=readonly GOPROXY=off CGO_ENABLED=0 \
+    GOMODCACHE="$TMP/gomodcache-ref" GOPROXY="${GOPROXY:-https://proxy.golang.org}" \
+    SSL_CERT_FILE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" \
+    GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0 \
     go build -trimpath -buildvcs=false -ldflags=-buildid= "$@" -o "$out" .)
 }
 

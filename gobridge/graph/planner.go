@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/plan"
@@ -58,11 +59,35 @@ func (p *Planner) Plan(req *Request) (*Result, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	planned, err := plan.Plan(req.planConfig())
+	// Scratch holds downloaded modules until the shim has added them to the
+	// store; the shim removes it (Result.TempDirs).
+	scratch, err := os.MkdirTemp("", "gograph-modules-")
 	if err != nil {
 		return nil, err
 	}
-	return synthesize(req, planned)
+	result, err := p.planIn(req, scratch)
+	if err != nil {
+		os.RemoveAll(scratch)
+		return nil, err
+	}
+	result.TempDirs = []string{scratch}
+	return result, nil
+}
+
+func (p *Planner) planIn(req *Request, scratch string) (*Result, error) {
+	mods, err := prepareModules(req.Src, scratch)
+	if err != nil {
+		return nil, err
+	}
+	cfg := req.planConfig()
+	if mods != nil {
+		cfg.ModCache, cfg.ModuleDirs = mods.view, mods.dirs
+	}
+	planned, err := plan.Plan(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return synthesize(req, planned, mods)
 }
 
 func errorInfo(err error) *ErrorInfo {

@@ -3,6 +3,9 @@ package graph
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+
+	"golang.org/x/mod/module"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/action"
 	"github.com/nix-gograph/nix-gograph/gobridge/nixstore"
@@ -15,6 +18,7 @@ type Result struct {
 	Derivations []*Derivation `json:"derivations"`
 	Value       any           `json:"value"`
 	Messages    []string      `json:"messages"`
+	TempDirs    []string      `json:"tempDirs,omitempty"`
 }
 
 // Source is a store path made of some files of a directory.
@@ -46,15 +50,20 @@ type packageValue struct {
 	Drv        *derivationValue `json:"drv"`
 }
 
-func synthesize(req *Request, planned *plan.Result) (*Result, error) {
+func synthesize(req *Request, planned *plan.Result, mods *modules) (*Result, error) {
 	res := &Result{}
+	if mods != nil {
+		res.Sources = append(res.Sources, mods.sources...)
+	}
 	drvs := newDrvSet(req)
 	pkgs := map[string]*packageValue{}
 	srcPaths := map[string]string{}
 	for _, p := range planned.Packages {
 		pv := &packageValue{ImportPath: p.ImportPath, Name: p.Name, Kind: packageKind(p),
 			Files: nonNil(p.SourceFiles()), Imports: nonNil(p.Imports)}
-		if !p.Standard {
+		if p.Module != nil && !p.Module.Main && mods != nil && mods.byModule[moduleVersion(p.Module)] != "" {
+			pv.Src = &storePathValue{mods.byModule[moduleVersion(p.Module)]}
+		} else if !p.Standard {
 			src := Source{Name: nixstore.SanitizeName(p.ImportPath) + "-src", Root: p.Dir, Files: p.SourceFiles()}
 			path, err := nixstore.SourcePath(src.Name, src.Root, src.Files)
 			if err != nil {
@@ -93,15 +102,18 @@ func synthesize(req *Request, planned *plan.Result) (*Result, error) {
 		"packages":   pkgs,
 		"binaries":   binaries,
 	}
-	res.Messages = []string{fmt.Sprintf("goPackageGraph: planned %s: %d packages, %d derivations",
+	res.Messages = []string{fmt.Sprintf("planned %s: %d packages, %d derivations",
 		planned.ModulePath, len(planned.Packages), len(drvs.list))}
+	if mods != nil {
+		res.Messages = append(res.Messages, fmt.Sprintf("%d modules, %d downloads", len(mods.sources), mods.fetches))
+	}
 	return res, nil
 }
 
 // unitDerivation synthesises the derivation of one compile or link unit.
 func unitDerivation(drvs *drvSet, u *plan.Unit, archives map[string]*Derivation, srcPath string) (*Derivation, error) {
 	a := u.Action
-	var srcs []string
+	srcs := slices.Clone(u.Inputs)
 	if u.SourceDir != "" && u.Mode == "compile" {
 		a.Sources = []action.Source{{Dir: u.SourceDir, StorePath: srcPath}}
 		srcs = append(srcs, srcPath)
@@ -127,6 +139,14 @@ func unitDerivation(drvs *drvSet, u *plan.Unit, archives map[string]*Derivation,
 	}
 	env := map[string]string{"gographAction": actionJSON, "passAsFile": "gographAction"}
 	return drvs.add(name, env, deps, srcs)
+}
+
+// moduleVersion is the module a package comes from (its replacement, if any).
+func moduleVersion(m *plan.Module) module.Version {
+	if m.Replace != nil {
+		return module.Version{Path: m.Replace.Path, Version: m.Replace.Version}
+	}
+	return module.Version{Path: m.Path, Version: m.Version}
 }
 
 func packageKind(p *plan.Package) string {

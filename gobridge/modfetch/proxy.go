@@ -87,7 +87,8 @@ func (f *Fetcher) get(mod module.Version, suffix string) ([]byte, error) {
 			break
 		}
 	}
-	return nil, fmt.Errorf("fetching %s %s: %w", mod, strings.TrimPrefix(suffix, "."), lastErr)
+	what := map[string]string{".mod": "go.mod", ".zip": "zip"}[suffix]
+	return nil, fmt.Errorf("fetching %s %s: %w", mod, what, lastErr)
 }
 
 // getURL reads a file:// or http(s):// URL, with netrc credentials.

@@ -31,6 +31,11 @@ type Config struct {
 	// GOOS and GOARCH are empty for the toolchain's defaults.
 	GOOS, GOARCH string
 	CGO          bool
+	// ModCache is the GOMODCACHE go plans against (with GOPROXY=off): a
+	// view of the third-party modules' store paths; "" for none.
+	ModCache string
+	// ModuleDirs maps each module directory in ModCache to its store path.
+	ModuleDirs map[string]string
 }
 
 // compilerConcurrency is the -c=N every compile gets: fixed, so plans made on
@@ -70,9 +75,13 @@ func (g *goRunner) env() []string {
 		"GOWORK=off",
 		"GOENV=off",
 		"GOPROXY=off",
+		"GOSUMDB=off",
 		"GO111MODULE=on",
 		"GOMAXPROCS=" + compilerConcurrency,
 		"CGO_ENABLED=" + cgo,
+	}
+	if g.cfg.ModCache != "" {
+		env = append(env, "GOMODCACHE="+g.cfg.ModCache)
 	}
 	if g.cfg.GOOS != "" {
 		env = append(env, "GOOS="+g.cfg.GOOS)

@@ -35,6 +35,7 @@ type Module struct {
 	Version string
 	Main    bool
 	Dir     string
+	Replace *Module
 }
 
 // PackageError is a go list error attached to a package.

@@ -62,7 +62,7 @@ func Plan(cfg *Config) (*Result, error) {
 	if err := cmp.Or(listErr, envErr, bErr); err != nil {
 		return nil, err
 	}
-	units, err := makeUnits(cfg.Dir, toolEnv, pkgs, sections)
+	units, err := makeUnits(cfg, toolEnv, pkgs, sections)
 	if err != nil {
 		return nil, err
 	}
@@ -128,23 +128,19 @@ func (g *goRunner) buildScript() ([]*section, error) {
 	return parseScript(string(script), g.cfg.Dir)
 }
 
-func makeUnits(root string, toolEnv []string, pkgs []*Package, sections []*section) ([]*Unit, error) {
+func makeUnits(cfg *Config, toolEnv []string, pkgs []*Package, sections []*section) ([]*Unit, error) {
 	byPath := map[string]*Package{}
 	order := map[string]int{}
 	for i, p := range pkgs {
 		byPath[p.ImportPath] = p
 		order[p.ImportPath] = i
 	}
-	ub := newUnitBuilder(root, toolEnv, sections)
+	ub := newUnitBuilder(cfg, toolEnv, sections)
 	var compiles, links []*Unit
 	for _, s := range sections {
 		pkg := byPath[s.pkg]
 		if pkg == nil {
 			return nil, fmt.Errorf("plan: go build -n built %s, which go list did not report", s.pkg)
-		}
-		if pkg.Module != nil && !pkg.Module.Main {
-			return nil, &Error{Kind: "unsupported", Package: pkg.ImportPath,
-				Message: fmt.Sprintf("package %s is from module %s: third-party modules are not supported yet", pkg.ImportPath, pkg.Module.Path)}
 		}
 		us, err := ub.units(s, pkg)
 		if err != nil {

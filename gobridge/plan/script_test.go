@@ -100,7 +100,7 @@ func TestParseScriptRejectsUnknownSteps(t *testing.T) {
 func TestUnitsRewritePaths(t *testing.T) {
 	sections, err := parseScript(sampleScript, "/src/m")
 	require.NoError(t, err)
-	ub := newUnitBuilder("/src/m", []string{"GOOS=linux"}, sections)
+	ub := newUnitBuilder(&Config{Dir: "/src/m"}, []string{"GOOS=linux"}, sections)
 	units, err := ub.units(sections[0], &Package{ImportPath: "example.com/m/lib", Dir: "/src/m/lib"})
 	require.NoError(t, err)
 	require.Len(t, units, 1)
@@ -126,8 +126,9 @@ func TestUnitsRewritePaths(t *testing.T) {
 	assert.Equal(t, "pkg.a", last.Install.To)
 }
 
-func TestRewriteRootRespectsPathBoundaries(t *testing.T) {
-	ub := &unitBuilder{moduleRoot: "/src/m"}
+func TestRewritePathsRespectsPathBoundaries(t *testing.T) {
+	ub := &unitBuilder{moduleRoot: "/src/m", modCache: "/mc",
+		moduleDirs: map[string]string{"/mc/example.com/dep@v1.0.0": "/nix/store/x-dep"}}
 	tests := map[string]string{
 		"/src/m":              "$WORK/src",
 		"/src/m/x.go":         "$WORK/src/x.go",
@@ -135,8 +136,10 @@ func TestRewriteRootRespectsPathBoundaries(t *testing.T) {
 		"/src/m2/x.go":        "/src/m2/x.go",
 		"/src/m.v2":           "/src/m.v2",
 		"a /src/m;/src/m/b":   "a $WORK/src;$WORK/src/b",
+		"/mc/example.com/dep@v1.0.0/p=>example.com/dep@v1.0.0/p": "/nix/store/x-dep/p=>example.com/dep@v1.0.0/p",
+		"/mc/example.com/dep@v1.0.01/p":                          "/mc/example.com/dep@v1.0.01/p",
 	}
 	for in, want := range tests {
-		assert.Equal(t, want, ub.rewriteRoot(in), in)
+		assert.Equal(t, want, ub.rewritePaths(in), in)
 	}
 }

@@ -22,10 +22,14 @@ type Unit struct {
 	// Deps are the import paths whose archives the action reads.
 	Deps []string
 	// SourceDir is where the package's own files must appear ($WORK/src/…)
-	// for main-module packages; empty for the standard library, whose files
-	// the toolchain provides.
+	// for packages under the module root (the main module and local
+	// replacements); empty for the standard library, whose files the
+	// toolchain provides, and for third-party modules.
 	SourceDir string
-	Action    action.Action
+	// Inputs are store paths the action reads besides archives and the
+	// toolchain: a third-party package's module.
+	Inputs []string
+	Action action.Action
 }
 
 // ArchiveRef is the placeholder a unit's action uses for the archive of
@@ -54,12 +58,17 @@ var (
 // unitBuilder turns sections into units.
 type unitBuilder struct {
 	moduleRoot string
+	// moduleDirs maps third-party module directories, as go saw them in
+	// its module cache, to their store paths.
+	moduleDirs map[string]string
+	modCache   string // the module cache holding moduleDirs
 	toolEnv    []string
 	objdirPkg  map[string]string // "b012" -> import path
 }
 
-func newUnitBuilder(moduleRoot string, toolEnv []string, sections []*section) *unitBuilder {
-	u := &unitBuilder{moduleRoot: moduleRoot, toolEnv: toolEnv, objdirPkg: map[string]string{}}
+func newUnitBuilder(cfg *Config, toolEnv []string, sections []*section) *unitBuilder {
+	u := &unitBuilder{moduleRoot: cfg.Dir, moduleDirs: cfg.ModuleDirs, modCache: cfg.ModCache,
+		toolEnv: toolEnv, objdirPkg: map[string]string{}}
 	for _, s := range sections {
 		if s.objdir != "" {
 			u.objdirPkg[strings.TrimPrefix(s.objdir, "$WORK/")] = s.pkg
@@ -83,7 +92,13 @@ func (u *unitBuilder) units(s *section, pkg *Package) ([]*Unit, error) {
 	}
 	compile := &Unit{ImportPath: s.pkg, Mode: "compile"}
 	if pkg != nil && !pkg.Standard {
-		compile.SourceDir = u.rewriteRoot(pkg.Dir)
+		if dir, ok := u.moduleDirOf(pkg.Dir); ok {
+			compile.Inputs = []string{u.moduleDirs[dir]}
+		} else if rewritten := u.rewritePaths(pkg.Dir); rewritten != pkg.Dir {
+			compile.SourceDir = rewritten
+		} else {
+			return nil, fmt.Errorf("plan: package %s is in %s, outside the module and the module cache", s.pkg, pkg.Dir)
+		}
 	}
 	if err := u.fill(compile, s, s.stmts[:linkAt], false); err != nil {
 		return nil, err
@@ -127,7 +142,7 @@ func (u *unitBuilder) fill(unit *Unit, s *section, stmts []statement, linking bo
 		if m := anyObjdir.FindString(str); m != "" {
 			rewriteErr = fmt.Errorf("plan: %s refers to another package's work directory %s", s.pkg, m)
 		}
-		return u.rewriteRoot(str)
+		return u.rewritePaths(str)
 	}
 	rwAll := func(ss []string) []string {
 		out := make([]string, len(ss))
@@ -174,10 +189,33 @@ func (u *unitBuilder) fill(unit *Unit, s *section, stmts []statement, linking bo
 	return rewriteErr
 }
 
-// rewriteRoot replaces the module root directory with $WORK/src, where the
-// builder lays out the package's sources.
-func (u *unitBuilder) rewriteRoot(s string) string {
-	root := u.moduleRoot
+// rewritePaths replaces the module root directory with $WORK/src, where the
+// builder lays out the package's sources, and third-party module
+// directories with their store paths.
+func (u *unitBuilder) rewritePaths(s string) string {
+	s = replaceDir(s, u.moduleRoot, srcVar)
+	if u.modCache == "" || !strings.Contains(s, u.modCache) {
+		return s
+	}
+	for dir, storePath := range u.moduleDirs {
+		s = replaceDir(s, dir, storePath)
+	}
+	return s
+}
+
+// moduleDirOf returns the third-party module directory holding dir.
+func (u *unitBuilder) moduleDirOf(dir string) (string, bool) {
+	for m := range u.moduleDirs {
+		if dir == m || strings.HasPrefix(dir, m+"/") {
+			return m, true
+		}
+	}
+	return "", false
+}
+
+// replaceDir replaces the directory root with to wherever it appears as a
+// whole path element sequence (not as the prefix of a longer name).
+func replaceDir(s, root, to string) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(s, root)
@@ -190,7 +228,7 @@ func (u *unitBuilder) rewriteRoot(s string) string {
 			b.WriteString(s[:end])
 		} else {
 			b.WriteString(s[:i])
-			b.WriteString(srcVar)
+			b.WriteString(to)
 		}
 		s = s[end:]
 	}

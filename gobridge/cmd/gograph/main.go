@@ -3,9 +3,13 @@
 // modes that run without the plugin.
 //
 //	gograph plan REQUEST.json   print the response
+//
+// Downloaded modules are removed on exit, as the plugin removes them once it
+// has added them to the store.
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 
@@ -22,6 +26,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gograph:", err)
 		os.Exit(1)
 	}
-	os.Stdout.Write(graph.NewPlanner().PlanJSON(req))
+	resp := graph.NewPlanner().PlanJSON(req)
+	os.Stdout.Write(resp)
 	fmt.Println()
+	removeTempDirs(resp)
+}
+
+// removeTempDirs removes the planner's scratch, as the plugin does once it
+// has added the sources to the store.
+func removeTempDirs(resp []byte) {
+	var r graph.Response
+	if json.Unmarshal(resp, &r) == nil && r.OK != nil {
+		for _, dir := range r.OK.TempDirs {
+			os.RemoveAll(dir)
+		}
+	}
 }

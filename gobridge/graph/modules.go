@@ -1,0 +1,199 @@
+package graph
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/module"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/modfetch"
+	"github.com/nix-gograph/nix-gograph/gobridge/nixstore"
+	"github.com/nix-gograph/nix-gograph/gobridge/plan"
+)
+
+// modules is the third-party modules of a request: each module's content as
+// a store path of its own, and the module-cache view go plans against.
+type modules struct {
+	view     string            // GOMODCACHE for planning
+	dirs     map[string]string // module directory in view -> store path
+	byModule map[module.Version]string
+	sources  []Source
+	fetches  int
+}
+
+// moduleIndexEntry remembers, per module version, the store path its
+// content was added as and its go.mod, so a later evaluation needs no
+// network. Nothing in it is trusted: both are checked against go.sum.
+type moduleIndexEntry struct {
+	StorePath string `json:"storePath"`
+	GoMod     string `json:"goMod"`
+}
+
+// prepareModules makes every module go.sum lists available: go.mod files
+// for all, content for those go.sum pins the content of (the modules a
+// build of the main module can need). Modules whose store path is still
+// present and matches go.sum are not fetched again.
+func prepareModules(src, scratch string) (*modules, error) {
+	data, err := os.ReadFile(filepath.Join(src, "go.sum"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // no dependencies (or go will say which go.sum entry is missing)
+	} else if err != nil {
+		return nil, err
+	}
+	sums, err := modfetch.ParseGoSum(filepath.Join(src, "go.sum"), data)
+	if err != nil {
+		return nil, &plan.Error{Kind: "go-sum", Argument: "src", Message: err.Error()}
+	}
+	fetcher, err := modfetch.NewFetcher(fetchConfig())
+	if err != nil {
+		return nil, err
+	}
+	m := &modules{view: filepath.Join(scratch, "modcache"), dirs: map[string]string{}, byModule: map[module.Version]string{}}
+	var view []modfetch.ViewModule
+	for _, mod := range sortedModules(sums) {
+		vm, err := m.prepare(fetcher, sums[mod], filepath.Join(scratch, "extract"))
+		if err != nil {
+			return nil, &plan.Error{Kind: "module", Package: mod.String(), Message: err.Error()}
+		}
+		view = append(view, vm)
+	}
+	m.fetches = fetcher.Fetches
+	if err := modfetch.WriteView(m.view, view); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *modules) prepare(f *modfetch.Fetcher, sum *modfetch.Sum, extractRoot string) (modfetch.ViewModule, error) {
+	mod := sum.Mod
+	vm := modfetch.ViewModule{Mod: mod, ZipSum: sum.Zip}
+	index := readModuleIndex(mod)
+	if sum.GoMod != "" && modfetch.CheckGoMod(mod, []byte(index.GoMod), sum.GoMod) == nil {
+		vm.GoMod = []byte(index.GoMod)
+	} else if sum.GoMod != "" {
+		goMod, err := f.GoMod(mod, sum.GoMod)
+		if err != nil {
+			return vm, err
+		}
+		vm.GoMod, index.GoMod = goMod, string(goMod)
+	}
+	if sum.Zip != "" {
+		name := "gomod-" + nixstore.SanitizeName(mod.Path+"-"+mod.Version)
+		dir := index.StorePath
+		if dir == "" || modfetch.CheckDir(mod, dir, sum.Zip) != nil {
+			dir = filepath.Join(extractRoot, nixstore.SanitizeName(mod.Path+"@"+mod.Version))
+			if err := f.Zip(mod, sum.Zip, dir); err != nil {
+				return vm, err
+			}
+		}
+		files, err := listFiles(dir)
+		if err != nil {
+			return vm, err
+		}
+		storePath, err := nixstore.SourcePath(name, dir, files)
+		if err != nil {
+			return vm, err
+		}
+		index.StorePath = storePath
+		m.sources = append(m.sources, Source{Name: name, Root: dir, Files: files, Path: storePath})
+		m.byModule[mod] = storePath
+		vm.Dir = dir
+		viewDir, err := viewModuleDir(m.view, mod)
+		if err != nil {
+			return vm, err
+		}
+		m.dirs[viewDir] = storePath
+	}
+	writeModuleIndex(mod, index)
+	return vm, nil
+}
+
+// fetchConfig is the module-fetching environment of the evaluator.
+func fetchConfig() modfetch.Config {
+	netrc := os.Getenv("NETRC")
+	if netrc == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			netrc = filepath.Join(home, ".netrc")
+		}
+	}
+	return modfetch.Config{GOPROXY: os.Getenv("GOPROXY"), GOPRIVATE: os.Getenv("GOPRIVATE"),
+		GONOPROXY: os.Getenv("GONOPROXY"), Netrc: netrc}
+}
+
+func sortedModules(sums map[module.Version]*modfetch.Sum) []module.Version {
+	mods := make([]module.Version, 0, len(sums))
+	for m := range sums {
+		mods = append(mods, m)
+	}
+	slices.SortFunc(mods, func(a, b module.Version) int {
+		return strings.Compare(a.String(), b.String())
+	})
+	return mods
+}
+
+func viewModuleDir(view string, mod module.Version) (string, error) {
+	esc, err := module.EscapePath(mod.Path)
+	if err != nil {
+		return "", err
+	}
+	v, err := module.EscapeVersion(mod.Version)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(view, filepath.FromSlash(esc)+"@"+v), nil
+}
+
+// listFiles lists the regular files under dir, slash-separated and relative.
+func listFiles(dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s: not a regular file", p)
+		}
+		rel, err := filepath.Rel(dir, p)
+		files = append(files, filepath.ToSlash(rel))
+		return err
+	})
+	return files, err
+}
+
+func moduleIndexFile(mod module.Version) string {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(cache, "nix-gograph", "modules", nixstore.SanitizeName(mod.Path+"@"+mod.Version)+".json")
+}
+
+func readModuleIndex(mod module.Version) moduleIndexEntry {
+	var e moduleIndexEntry
+	if file := moduleIndexFile(mod); file != "" {
+		if data, err := os.ReadFile(file); err == nil {
+			json.Unmarshal(data, &e)
+		}
+	}
+	return e
+}
+
+// writeModuleIndex records e; failing to is harmless (the module is fetched
+// again next time).
+func writeModuleIndex(mod module.Version, e moduleIndexEntry) {
+	file := moduleIndexFile(mod)
+	if file == "" || os.MkdirAll(filepath.Dir(file), 0o755) != nil {
+		return
+	}
+	data, _ := json.Marshal(e)
+	tmp := file + ".tmp"
+	if os.WriteFile(tmp, data, 0o644) == nil {
+		os.Rename(tmp, file)
+	}
+}
