@@ -34,7 +34,8 @@ go_build_ref() {
     GOMODCACHE="$TMP/gomodcache-ref" GOPROXY="${GOPROXY:-https://proxy.golang.org}" \
     SSL_CERT_FILE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" \
     GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0 \
-    go build -trimpath -buildvcs=false -ldflags=-buildid= "$@" -o "$out" .)
+    go build -trimpath -buildvcs=false -ldflags=-buildid= "$@" -o "$out" .) 2> "$TMP/go-build-ref.log" ||
+    { cat "$TMP/go-build-ref.log" >&2; return 1; }
 }
 
 # expect_eval_error EXPR PATTERN: evaluating EXPR with the plugin fails with a

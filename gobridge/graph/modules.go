@@ -24,7 +24,8 @@ type modules struct {
 	dirs     map[string]string // module directory in view -> store path
 	byModule map[module.Version]string
 	sources  []Source
-	fetches  int
+	fetches  int      // downloads (go.mod files and zips)
+	fetched  []string // module versions that needed any download
 }
 
 // moduleIndexEntry remembers, per module version, the store path its
@@ -57,9 +58,13 @@ func prepareModules(src, scratch string) (*modules, error) {
 	m := &modules{view: filepath.Join(scratch, "modcache"), dirs: map[string]string{}, byModule: map[module.Version]string{}}
 	var view []modfetch.ViewModule
 	for _, mod := range sortedModules(sums) {
+		before := fetcher.Fetches
 		vm, err := m.prepare(fetcher, sums[mod], filepath.Join(scratch, "extract"))
 		if err != nil {
 			return nil, &plan.Error{Kind: "module", Package: mod.String(), Message: err.Error()}
+		}
+		if fetcher.Fetches > before {
+			m.fetched = append(m.fetched, mod.String())
 		}
 		view = append(view, vm)
 	}

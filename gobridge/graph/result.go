@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"golang.org/x/mod/module"
 
@@ -105,7 +106,8 @@ func synthesize(req *Request, planned *plan.Result, mods *modules) (*Result, err
 	res.Messages = []string{fmt.Sprintf("planned %s: %d packages, %d derivations",
 		planned.ModulePath, len(planned.Packages), len(drvs.list))}
 	if mods != nil {
-		res.Messages = append(res.Messages, fmt.Sprintf("%d modules, %d downloads", len(mods.sources), mods.fetches))
+		res.Messages = append(res.Messages, fmt.Sprintf("%d modules, %d downloads, fetched: [%s]",
+			len(mods.sources), mods.fetches, strings.Join(mods.fetched, " ")))
 	}
 	return res, nil
 }

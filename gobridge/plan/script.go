@@ -79,9 +79,12 @@ func parseStatement(lines []string, i int, dir *string) (st statement, consumed 
 		return statement{kind: "skip"}, 0, nil
 	case heredocLine.MatchString(line):
 		file := heredocLine.FindStringSubmatch(line)[1]
+		// cmd/go prints the content and then "EOF" right after it, so content
+		// without a final newline ends on the terminator's line ("}EOF").
 		var b strings.Builder
 		for j := i + 1; j < len(lines); j++ {
-			if lines[j] == "EOF" {
+			if last, ok := strings.CutSuffix(lines[j], "EOF"); ok {
+				b.WriteString(last)
 				return statement{kind: "write", file: file, content: b.String()}, j - i, nil
 			}
 			b.WriteString(lines[j])

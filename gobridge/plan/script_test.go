@@ -86,6 +86,16 @@ func TestParseScript(t *testing.T) {
 	assert.Equal(t, []string{"$WORK/b003/x.o"}, fmtSec.stmts[4].args)
 }
 
+func TestParseScriptHereDocumentWithoutFinalNewline(t *testing.T) {
+	script := "#\n# p\n#\ncat >$WORK/b001/embedcfg << 'EOF' # internal\n{\n\t\"Files\": {}\n}EOF\n" +
+		"echo '# import config' > $WORK/b001/importcfg # internal\n"
+	sections, err := parseScript(script, "/src")
+	require.NoError(t, err)
+	require.Len(t, sections[0].stmts, 2)
+	assert.Equal(t, "{\n\t\"Files\": {}\n}", sections[0].stmts[0].content)
+	assert.Equal(t, "# import config\n", sections[0].stmts[1].content)
+}
+
 func TestParseScriptRejectsUnknownSteps(t *testing.T) {
 	for _, script := range []string{
 		"#\n# p\n#\ngo tool frobnicate x # internal\n",

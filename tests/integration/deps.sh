@@ -4,6 +4,8 @@
 # second evaluation with GOPROXY=off fetches nothing; bad go.sum input is a
 # clear error naming the module.
 . tests/lib.sh
+# A fresh module index (see README), so fetches are counted from scratch.
+export XDG_CACHE_HOME="$TMP/xdg-cache"
 
 src="$TMP/deps"
 cp -r tests/fixtures/deps "$src"
@@ -23,8 +25,54 @@ esac
 # No network: GOPROXY=off, and the modules come from the store.
 GOPROXY=off nix-build -v --plugin-files "$PLUGIN" --no-out-link "$ROOT/tests/build.nix" --arg src "$src" \
   > /dev/null 2> "$TMP/offline.log" || { cat "$TMP/offline.log"; fail "a GOPROXY=off rebuild failed"; }
-grep -q "1 modules, 0 downloads" "$TMP/offline.log" || { grep -i module "$TMP/offline.log"; fail "GOPROXY=off evaluation downloaded modules"; }
+grep -q "1 modules, 0 downloads, fetched: \[\]" "$TMP/offline.log" || { grep -i module "$TMP/offline.log"; fail "GOPROXY=off evaluation downloaded modules"; }
 say "ok: GOPROXY=off rebuild succeeds with 0 downloads"
+
+# One new dependency: only that module is fetched, and only the packages that
+# import it, their importers and the link rebuild.
+mkdir -p "$src/internal/diff"
+cat > "$src/internal/diff/diff.go" <<'GO'
+// Package diff is the dependency the test adds.
+package diff
+
+import "github.com/pmezard/go-difflib/difflib"
+
+// Run makes this package new on every test run.
+const Run = "RUN_TOKEN"
+
+// Lines is a unified diff of a and b.
+func Lines(a, b string) string {
+	d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{A: []string{a + "\n"}, B: []string{b + "\n"}})
+	return d
+}
+GO
+sed -i "s/RUN_TOKEN/$(date +%s%N)/" "$src/internal/diff/diff.go"
+sed -i 's|^import (|import (\n\t"example.com/deps/internal/diff"|; s|^}$|\tfmt.Print(diff.Lines("old", "new"))\n}|' "$src/main.go"
+(cd "$src" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOMODCACHE="$TMP/gomodcache-ref" GOTOOLCHAIN=local \
+  GOPROXY="${GOPROXY:-https://proxy.golang.org}" SSL_CERT_FILE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" \
+  go get github.com/pmezard/go-difflib@v1.0.0 > /dev/null 2>&1) || fail "go get go-difflib failed"
+nix-build -v --plugin-files "$PLUGIN" --no-out-link "$ROOT/tests/build.nix" --arg src "$src" > "$TMP/out" 2> "$TMP/build.log" ||
+  { cat "$TMP/build.log"; fail "building with a new dependency failed"; }
+grep -o 'fetched: \[[^]]*\]' "$TMP/build.log" > "$TMP/fetched.txt"
+[ "$(cat "$TMP/fetched.txt")" = "fetched: [github.com/pmezard/go-difflib@v1.0.0]" ] ||
+  fail "a new dependency fetched $(cat "$TMP/fetched.txt")"
+say "ok: adding go-difflib fetched exactly that module"
+built_names > "$TMP/rebuilt.txt"
+# Standard packages difflib needs may be new to this store; they are not this
+# change's doing, so only non-std derivations are compared. difflib itself may
+# be in the store from an earlier run.
+grep -v '^go-[^.]*$' "$TMP/rebuilt.txt" > "$TMP/rebuilt-ours.txt" || true
+for need in app-0 deps-link go-example.com-deps go-example.com-deps-internal-diff; do
+  grep -qx "$need" "$TMP/rebuilt-ours.txt" || fail "adding a dependency did not rebuild $need"
+done
+while read -r name; do
+  case $name in
+    app-0|deps-link|go-example.com-deps|go-example.com-deps-internal-diff|go-github.com-pmezard-go-difflib-difflib) ;;
+    *) fail "adding a dependency rebuilt $name" ;;
+  esac
+done < "$TMP/rebuilt-ours.txt"
+say "ok: rebuilt only: $(tr '\n' ' ' < "$TMP/rebuilt-ours.txt")"
+"$(cat "$TMP/out")/bin/deps" | grep -q '^+new$' || fail "the new dependency is not in the binary"
 
 gg="import $ROOT/tests/build.nix"
 # go.sum altered: the content hash no longer matches what the proxy serves.
