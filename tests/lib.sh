@@ -48,4 +48,14 @@ expect_eval_error() {
   say "ok: error /$pattern/"
 }
 
+# go_in DIR ARGS…: the go command in DIR with network access to the module
+# proxy and the test's private caches (for preparing fixtures).
+go_in() {
+  local dir=$1; shift
+  (cd "$dir" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOCACHE="$TMP/gocache-ref" \
+    GOMODCACHE="$TMP/gomodcache-ref" GOPROXY="${GOPROXY:-https://proxy.golang.org}" \
+    SSL_CERT_FILE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" GOTOOLCHAIN=local GOFLAGS=-mod=mod \
+    go "$@")
+}
+
 sha() { sha256sum "$1" | cut -d' ' -f1; }

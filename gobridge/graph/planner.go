@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/plan"
@@ -75,11 +76,16 @@ func (p *Planner) Plan(req *Request) (*Result, error) {
 }
 
 func (p *Planner) planIn(req *Request, scratch string) (*Result, error) {
-	mods, err := prepareModules(req.Src, scratch)
-	if err != nil {
-		return nil, err
-	}
 	cfg := req.planConfig()
+	// A committed vendor directory holds every dependency: nothing to fetch.
+	_, err := os.Stat(filepath.Join(req.Src, "vendor", "modules.txt"))
+	cfg.Vendor = err == nil
+	var mods *modules
+	if !cfg.Vendor {
+		if mods, err = prepareModules(req.Src, scratch); err != nil {
+			return nil, err
+		}
+	}
 	if mods != nil {
 		cfg.ModCache, cfg.ModuleDirs = mods.view, mods.dirs
 	}

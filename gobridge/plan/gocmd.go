@@ -36,6 +36,8 @@ type Config struct {
 	ModCache string
 	// ModuleDirs maps each module directory in ModCache to its store path.
 	ModuleDirs map[string]string
+	// Vendor plans with the module's vendor/ directory (-mod=vendor).
+	Vendor bool
 }
 
 // compilerConcurrency is the -c=N every compile gets: fixed, so plans made on
@@ -71,7 +73,7 @@ func (g *goRunner) env() []string {
 		"GOCACHE=" + filepath.Join(g.scratch, "cache"),
 		"GOPATH=" + filepath.Join(g.scratch, "gopath"),
 		"GOTOOLCHAIN=local",
-		"GOFLAGS=-mod=readonly",
+		"GOFLAGS=" + g.modFlag(),
 		"GOWORK=off",
 		"GOENV=off",
 		"GOPROXY=off",
@@ -90,6 +92,15 @@ func (g *goRunner) env() []string {
 		env = append(env, "GOARCH="+g.cfg.GOARCH)
 	}
 	return env
+}
+
+// modFlag is the -mod flag: the vendor directory if it is used, else
+// go.mod and go.sum as they are.
+func (g *goRunner) modFlag() string {
+	if g.cfg.Vendor {
+		return "-mod=vendor"
+	}
+	return "-mod=readonly"
 }
 
 // run runs go with args in the module directory and returns its stdout and

@@ -48,9 +48,7 @@ func Lines(a, b string) string {
 GO
 sed -i "s/RUN_TOKEN/$(date +%s%N)/" "$src/internal/diff/diff.go"
 sed -i 's|^import (|import (\n\t"example.com/deps/internal/diff"|; s|^}$|\tfmt.Print(diff.Lines("old", "new"))\n}|' "$src/main.go"
-(cd "$src" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOMODCACHE="$TMP/gomodcache-ref" GOTOOLCHAIN=local \
-  GOPROXY="${GOPROXY:-https://proxy.golang.org}" SSL_CERT_FILE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" \
-  go get github.com/pmezard/go-difflib@v1.0.0 > /dev/null 2>&1) || fail "go get go-difflib failed"
+go_in "$src" get github.com/pmezard/go-difflib@v1.0.0 > /dev/null 2>&1 || fail "go get go-difflib failed"
 nix-build -v --plugin-files "$PLUGIN" --no-out-link "$ROOT/tests/build.nix" --arg src "$src" > "$TMP/out" 2> "$TMP/build.log" ||
   { cat "$TMP/build.log"; fail "building with a new dependency failed"; }
 grep -o 'fetched: \[[^]]*\]' "$TMP/build.log" > "$TMP/fetched.txt"
@@ -73,6 +71,50 @@ while read -r name; do
 done < "$TMP/rebuilt-ours.txt"
 say "ok: rebuilt only: $(tr '\n' ' ' < "$TMP/rebuilt-ours.txt")"
 "$(cat "$TMP/out")/bin/deps" | grep -q '^+new$' || fail "the new dependency is not in the binary"
+
+# built_equal DIR NAME [GO BUILD FLAGS…]: DIR builds (without network) to
+# the same bin/deps as go build.
+built_equal() {
+  local dir=$1 name=$2; shift 2
+  local out
+  out=$(GOPROXY=off gg_build --arg src "$dir") || fail "$name: the build failed"
+  go_build_ref "$dir" "$TMP/$name.ref" "$@"
+  [ "$(sha "$out/bin/deps")" = "$(sha "$TMP/$name.ref")" ] || fail "$name: bin/deps differs from go build's"
+  say "ok: $name: bit-identical to go build ($(sha "$TMP/$name.ref"))"
+}
+pkg_src() { # pkg_src DIR IMPORTPATH: the store path of that package's source
+  nix-instantiate --plugin-files "$PLUGIN" --eval --json -E \
+    "(import $ROOT/tests/build.nix { src = $1; }).graph.packages.\"$2\".src" 2>/dev/null | tr -d '"'
+}
+
+# A committed vendor/ directory: no module is fetched (GOPROXY=off).
+cp -r tests/fixtures/deps "$TMP/vendored"
+go_in "$TMP/vendored" mod vendor || fail "go mod vendor failed"
+built_equal "$TMP/vendored" vendor -mod=vendor
+
+# replace with another version of the module.
+cp -r tests/fixtures/deps "$TMP/replaced"
+go_in "$TMP/replaced" mod edit -replace github.com/google/uuid=github.com/google/uuid@v1.5.0
+go_in "$TMP/replaced" mod tidy > /dev/null 2>&1 || fail "go mod tidy failed"
+GOPROXY="${GOPROXY:-https://proxy.golang.org}" gg_build --arg src "$TMP/replaced" > /dev/null || fail "replace: fetching failed"
+built_equal "$TMP/replaced" replace-version
+case $(pkg_src "$TMP/replaced" github.com/google/uuid) in
+  *-gomod-github.com-google-uuid-v1.5.0) say "ok: the replacement v1.5.0 is what is built" ;;
+  *) fail "replace: github.com/google/uuid does not come from v1.5.0" ;;
+esac
+
+# replace with a directory inside src.
+cp -r tests/fixtures/deps "$TMP/local"
+mkdir -p "$TMP/local/third_party"
+cp -r "$TMP/gomodcache-ref/github.com/google/uuid@v1.6.0" "$TMP/local/third_party/uuid"
+chmod -R u+w "$TMP/local/third_party"
+go_in "$TMP/local" mod edit -replace github.com/google/uuid=./third_party/uuid
+go_in "$TMP/local" mod tidy > /dev/null 2>&1 || fail "go mod tidy failed"
+built_equal "$TMP/local" replace-dir
+case $(pkg_src "$TMP/local" github.com/google/uuid) in
+  *-github.com-google-uuid-src) say "ok: the local replacement is built from its own source path" ;;
+  *) fail "replace: github.com/google/uuid does not come from ./third_party/uuid" ;;
+esac
 
 gg="import $ROOT/tests/build.nix"
 # go.sum altered: the content hash no longer matches what the proxy serves.

@@ -7,9 +7,7 @@
 # module cache, on stdout as its directory.
 download() {
   local dir
-  dir=$(cd "$TMP" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOMODCACHE="$TMP/gomodcache-ref" \
-    GOPROXY="${GOPROXY:-https://proxy.golang.org}" SSL_CERT_FILE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" \
-    GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  dir=$(go_in "$TMP" mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
   [ -d "$dir" ] || fail "go mod download $1 failed"
   local copy="$TMP/src-$(basename "${1%@*}")"
   cp -r "$dir" "$copy" && chmod -R u+w "$copy"
