@@ -51,7 +51,7 @@ func prepareModules(src, scratch string) (*modules, error) {
 	if err != nil {
 		return nil, &plan.Error{Kind: "go-sum", Argument: "src", Message: err.Error()}
 	}
-	fetcher, err := modfetch.NewFetcher(fetchConfig())
+	fetcher, err := modfetch.NewFetcher(modfetch.ConfigFromEnv())
 	if err != nil {
 		return nil, err
 	}
@@ -117,18 +117,6 @@ func (m *modules) prepare(f *modfetch.Fetcher, sum *modfetch.Sum, extractRoot st
 	}
 	writeModuleIndex(mod, index)
 	return vm, nil
-}
-
-// fetchConfig is the module-fetching environment of the evaluator.
-func fetchConfig() modfetch.Config {
-	netrc := os.Getenv("NETRC")
-	if netrc == "" {
-		if home, err := os.UserHomeDir(); err == nil {
-			netrc = filepath.Join(home, ".netrc")
-		}
-	}
-	return modfetch.Config{GOPROXY: os.Getenv("GOPROXY"), GOPRIVATE: os.Getenv("GOPRIVATE"),
-		GONOPROXY: os.Getenv("GONOPROXY"), Netrc: netrc}
 }
 
 func sortedModules(sums map[module.Version]*modfetch.Sum) []module.Version {

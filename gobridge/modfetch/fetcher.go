@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -21,6 +22,17 @@ type Config struct {
 	GONOPROXY string // modules never fetched from a proxy (so: not fetchable here)
 	// Netrc is the netrc file with proxy credentials ("" for none).
 	Netrc string
+}
+
+// ConfigFromEnv is the Config the go command would use: GOPROXY, GOPRIVATE,
+// GONOPROXY and the netrc file $NETRC (default ~/.netrc) of this process.
+func ConfigFromEnv() Config {
+	netrc := os.Getenv("NETRC")
+	if home, err := os.UserHomeDir(); netrc == "" && err == nil {
+		netrc = filepath.Join(home, ".netrc")
+	}
+	return Config{GOPROXY: os.Getenv("GOPROXY"), GOPRIVATE: os.Getenv("GOPRIVATE"),
+		GONOPROXY: os.Getenv("GONOPROXY"), Netrc: netrc}
 }
 
 // Fetcher downloads and verifies modules.
