@@ -23,6 +23,8 @@ Plan parsePlan(const nlohmann::json & ok)
     plan.value = ok.at("value");
     if (auto m = ok.find("messages"); m != ok.end())
         plan.messages = *m;
+    if (auto n = ok.find("notices"); n != ok.end())
+        plan.notices = *n;
     if (auto t = ok.find("tempDirs"); t != ok.end())
         plan.tempDirs = *t;
     return plan;

@@ -35,7 +35,8 @@ struct Plan {
     std::vector<PlannedSource> sources;
     std::vector<PlannedDerivation> derivations;  // inputs first
     nlohmann::json value;                        // tagged JSON, see jsonToValue
-    std::vector<std::string> messages;
+    std::vector<std::string> messages;           // details, for -v
+    std::vector<std::string> notices;            // what the user should see (module downloads)
     std::vector<std::string> tempDirs;           // the planner's scratch, removed after writePlan
 };
 

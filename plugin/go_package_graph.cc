@@ -9,6 +9,8 @@ static void prim_goPackageGraph(nix::EvalState & state, PrimOpPos pos, nix::Valu
 {
     auto plan = callPlanner(state, pos, planRequest(state, pos, *args[0]));
     TempDirs scratch{plan.tempDirs};
+    for (auto & msg : plan.notices)
+        nix::logger->log(nix::lvlInfo, "builtins.goPackageGraph: " + msg);
     for (auto & msg : plan.messages)
         if (nix::verbosity >= nix::lvlTalkative)
             nix::logger->log(nix::lvlTalkative, "builtins.goPackageGraph: " + msg);

@@ -19,6 +19,7 @@ type Result struct {
 	Derivations []*Derivation `json:"derivations"`
 	Value       any           `json:"value"`
 	Messages    []string      `json:"messages"`
+	Notices     []string      `json:"notices,omitempty"`
 	TempDirs    []string      `json:"tempDirs,omitempty"`
 }
 
@@ -108,6 +109,10 @@ func synthesize(req *Request, planned *plan.Result, mods *modules) (*Result, err
 	if mods != nil {
 		res.Messages = append(res.Messages, fmt.Sprintf("%d modules, %d downloads, fetched: [%s]",
 			len(mods.sources), mods.fetches, strings.Join(mods.fetched, " ")))
+		if len(mods.fetched) > 0 {
+			res.Notices = append(res.Notices, "fetched Go modules (verified against go.sum): "+
+				strings.Join(mods.fetched, " "))
+		}
 	}
 	return res, nil
 }

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,4 +208,22 @@ func TestWriteView(t *testing.T) {
 	assert.NoError(t, err)
 	_, err = os.Stat(filepath.Join(root, "cache/download/example.com/onlymod/@v/v0.1.0.ziphash"))
 	assert.True(t, os.IsNotExist(err), "a go.mod-only module has no content")
+}
+
+func TestGOINSECURESkipsTLSVerificationForMatchingModules(t *testing.T) {
+	p := newTestProxy(t)
+	mod := module.Version{Path: "corp.example/m", Version: "v1.0.0"}
+	p.add(mod, map[string]string{"go.mod": "module corp.example/m\n"})
+	srv := httptest.NewTLSServer(http.FileServer(http.Dir(p.dir)))
+	defer srv.Close()
+
+	f, err := NewFetcher(Config{GOPROXY: srv.URL})
+	require.NoError(t, err)
+	_, err = f.GoMod(mod, p.sums[mod].GoMod)
+	assert.ErrorContains(t, err, "certificate", "a self-signed proxy is refused by default")
+
+	f, err = NewFetcher(Config{GOPROXY: srv.URL, GOINSECURE: "corp.example"})
+	require.NoError(t, err)
+	_, err = f.GoMod(mod, p.sums[mod].GoMod)
+	assert.NoError(t, err)
 }
