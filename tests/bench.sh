@@ -57,8 +57,7 @@ bench() {
 
 # go_bench DIR: plain go build with the persistent bench cache $TMP/gocache.
 go_bench() {
-  (cd "$1" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOCACHE="$TMP/gocache" \
-    GOTOOLCHAIN=local GOFLAGS=-mod=readonly GOPROXY=off CGO_ENABLED=0 \
+  (cd "$1" && go_env GOCACHE="$TMP/gocache" GOFLAGS=-mod=readonly CGO_ENABLED=0 \
     go build -trimpath -buildvcs=false -ldflags=-buildid= -o "$TMP/go.out" .)
 }
 

@@ -25,17 +25,27 @@ built_count() { grep -c "^building '/nix/store/" "$TMP/build.log" || true; }
 # built_names: the names of the derivations the last gg_build built.
 built_names() { sed -n "s|^building '/nix/store/[a-z0-9]*-\(.*\)\.drv'.*|\1|p" "$TMP/build.log" | sort; }
 
+# go_env VAR=VALUE… CMD…: CMD with the test toolchain first in PATH, private
+# caches, the module proxy reachable and nothing else from the environment.
+go_env() {
+  env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOCACHE="$TMP/gocache-ref" GOMODCACHE="$TMP/gomodcache-ref" \
+    GOPROXY="${GOPROXY:-https://proxy.golang.org}" SSL_CERT_FILE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" \
+    GOTOOLCHAIN=local "$@"
+}
+
 # go_build_ref DIR OUT [FLAGS…]: the reference binary, plain `go build` of
-# DIR with the same toolchain, an empty build cache and its own module cache
-# (modules come from the proxy).
+# DIR with the same toolchain and the test's own module cache.
 go_build_ref() {
   local dir=$1 out=$2; shift 2
-  (cd "$dir" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOCACHE="$TMP/gocache-ref" \
-    GOMODCACHE="$TMP/gomodcache-ref" GOPROXY="${GOPROXY:-https://proxy.golang.org}" \
-    SSL_CERT_FILE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" \
-    GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0 \
+  (cd "$dir" && go_env GOFLAGS=-mod=readonly CGO_ENABLED=0 \
     go build -trimpath -buildvcs=false -ldflags=-buildid= "$@" -o "$out" .) 2> "$TMP/go-build-ref.log" ||
     { cat "$TMP/go-build-ref.log" >&2; return 1; }
+}
+
+# go_in DIR ARGS…: the go command in DIR (for preparing fixtures).
+go_in() {
+  local dir=$1; shift
+  (cd "$dir" && go_env GOFLAGS=-mod=mod go "$@")
 }
 
 # expect_eval_error EXPR PATTERN: evaluating EXPR with the plugin fails with a
@@ -46,16 +56,6 @@ expect_eval_error() {
   [ "$rc" = 1 ] || { cat "$TMP/err.log" >&2; fail "expected exit 1 for: $expr (got $rc)"; }
   grep -Eq -- "$pattern" "$TMP/err.log" || { cat "$TMP/err.log" >&2; fail "error for: $expr does not match /$pattern/"; }
   say "ok: error /$pattern/"
-}
-
-# go_in DIR ARGS…: the go command in DIR with network access to the module
-# proxy and the test's private caches (for preparing fixtures).
-go_in() {
-  local dir=$1; shift
-  (cd "$dir" && env -i PATH="$GOROOT_STORE/bin" HOME="$TMP/home" GOCACHE="$TMP/gocache-ref" \
-    GOMODCACHE="$TMP/gomodcache-ref" GOPROXY="${GOPROXY:-https://proxy.golang.org}" \
-    SSL_CERT_FILE="${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" GOTOOLCHAIN=local GOFLAGS=-mod=mod \
-    go "$@")
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
