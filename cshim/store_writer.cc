@@ -10,6 +10,10 @@ namespace gograph {
 // holding exactly src.files and the directories leading to them.
 static void writeSource(nix::EvalState & state, PrimOpPos pos, const PlannedSource & src)
 {
+    // A module the planner found already in the store (and checked against
+    // go.sum) needs no second hashing.
+    if (src.root == src.path && state.store->isValidPath(state.store->parseStorePath(src.path)))
+        return;
     // Paths are std::string, whatever type nix::canonPath returns (compat.hh).
     std::string root = nix::canonPath(src.root);
     std::set<std::string> admitted;

@@ -90,20 +90,25 @@ func (m *modules) prepare(f *modfetch.Fetcher, sum *modfetch.Sum, extractRoot st
 	}
 	if sum.Zip != "" {
 		name := "gomod-" + nixstore.SanitizeName(mod.Path+"-"+mod.Version)
-		dir := index.StorePath
-		if dir == "" || modfetch.CheckDir(mod, dir, sum.Zip) != nil {
+		// A store path is immutable: if the one the index names still has
+		// go.sum's hash, it is this module's path, with no NAR hashing.
+		dir, storePath := index.StorePath, index.StorePath
+		if !strings.HasPrefix(dir, nixstore.StoreDir+"/") || !strings.HasSuffix(dir, "-"+name) ||
+			modfetch.CheckDir(mod, dir, sum.Zip) != nil {
 			dir = filepath.Join(extractRoot, nixstore.SanitizeName(mod.Path+"@"+mod.Version))
 			if err := f.Zip(mod, sum.Zip, dir); err != nil {
 				return vm, err
 			}
+			storePath = ""
 		}
 		files, err := listFiles(dir)
 		if err != nil {
 			return vm, err
 		}
-		storePath, err := nixstore.SourcePath(name, dir, files)
-		if err != nil {
-			return vm, err
+		if storePath == "" {
+			if storePath, err = nixstore.SourcePath(name, dir, files); err != nil {
+				return vm, err
+			}
 		}
 		index.StorePath = storePath
 		m.sources = append(m.sources, Source{Name: name, Root: dir, Files: files, Path: storePath})
