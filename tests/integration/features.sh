@@ -1,0 +1,46 @@
+# buildGoModule-style options: ldflags (-X, -s -w), tags, go:embed (a file and
+# a directory), several subPackages and cross-compilation; every binary equals
+# go build's with the same flags.
+. tests/lib.sh
+
+src="$TMP/features"
+cp -r tests/fixtures/features "$src"
+
+# same NAME GOOS GOARCH BIN NIX-ARGS… -- GO-BUILD-FLAGS…: build with Nix and
+# with go build, compare.
+same() {
+  local name=$1 goos=$2 goarch=$3 bin=$4; shift 4
+  local nixargs=() out
+  while [ "$1" != -- ]; do nixargs+=("$1"); shift; done
+  shift
+  out=$(gg_build --arg src "$src" "${nixargs[@]}") || fail "$name: build failed"
+  (cd "$src" && go_env GOOS="$goos" GOARCH="$goarch" GOFLAGS=-mod=readonly CGO_ENABLED=0 \
+    go build -trimpath -buildvcs=false "$@" -o "$TMP/$name.ref" .) || fail "$name: go build failed"
+  [ "$(sha "$out/bin/$bin")" = "$(sha "$TMP/$name.ref")" ] || fail "$name: bin/$bin differs from go build's"
+  say "ok: $name: bin/$bin bit-identical to go build ($(sha "$TMP/$name.ref"))"
+  LAST_OUT=$out
+}
+
+same plain linux amd64 features -- -ldflags=-buildid=
+plain=$LAST_OUT
+"$plain/bin/features" | grep -q '^version dev, hello from an embedded file, 5 embedded entries, tag off$' ||
+  fail "plain: wrong output"
+
+same ldflags linux amd64 features --arg ldflags '[ "-X" "main.version=1.2.3" ]' -- "-ldflags=-X main.version=1.2.3 -buildid="
+"$LAST_OUT/bin/features" | grep -q '^version 1.2.3,' || fail "-X main.version=1.2.3 is not in the output"
+say "ok: -X main.version=1.2.3 shows up in the output"
+
+same stripped linux amd64 features --arg ldflags '[ "-s" "-w" ]' -- "-ldflags=-s -w -buildid="
+[ "$(stat -c %s "$LAST_OUT/bin/features")" -lt "$(stat -c %s "$plain/bin/features")" ] || fail "-s -w is not smaller"
+say "ok: -s -w binary is smaller ($(stat -c %s "$LAST_OUT/bin/features") < $(stat -c %s "$plain/bin/features") bytes)"
+
+same tags linux amd64 features --arg tags '[ "extra" ]' -- -tags=extra -ldflags=-buildid=
+"$LAST_OUT/bin/features" | grep -q 'tag on$' || fail "tags = [ \"extra\" ] did not select tagged.go"
+
+same linux-arm64 linux arm64 features --argstr goos linux --argstr goarch arm64 -- -ldflags=-buildid=
+same windows-amd64 windows amd64 features.exe --argstr goos windows --argstr goarch amd64 -- -ldflags=-buildid=
+same darwin-arm64 darwin arm64 features --argstr goos darwin --argstr goarch arm64 -- -ldflags=-buildid=
+
+out=$(gg_build --arg src "$src" --arg subPackages '[ "." "./cmd/other" ]')
+[ -x "$out/bin/features" ] && [ "$("$out/bin/other")" = other ] || fail "two subPackages did not give two programs"
+say "ok: subPackages [ . ./cmd/other ] gives bin/features and bin/other"
