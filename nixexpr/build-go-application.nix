@@ -2,15 +2,18 @@
 #
 # Arguments (defaults in brackets), named as in nixpkgs' buildGoModule:
 #   pname, version     name of the result
-#   src                the module root (holding go.mod): a path or store path
-#   subPackages        [ "." ]  main packages to build, relative to src
+#   src                the source: a path or store path
+#   modRoot            "."      the module root (holding go.mod), relative to src
+#   subPackages        [ "." ]  main packages to build, relative to modRoot
 #   ldflags            [ ]      "-buildid=" is added unless a -buildid is given,
 #                               so binaries equal `go build -trimpath -ldflags=-buildid=`
 #   tags, gcflags      [ ]
 #   goos, goarch       null     (the toolchain's host platform)
 #   cgo                false    CGO_ENABLED
 #   go                 the library's toolchain
-#   passthru, meta     { }
+#   allowGoReference   false    may $out refer to the toolchain or the sources?
+#                               (enforced with disallowedReferences)
+#   passthru, meta     { }      meta.mainProgram defaults to the only program
 #
 # The result's $out/bin holds one program per main package; passthru has
 # `packages` (import path -> the derivation compiling it), `binaries`
@@ -20,6 +23,7 @@
 { pname
 , version
 , src
+, modRoot ? "."
 , subPackages ? [ "." ]
 , ldflags ? [ ]
 , tags ? [ ]
@@ -28,6 +32,7 @@
 , goarch ? null
 , cgo ? false
 , go ? defaultGo
+, allowGoReference ? false
 , passthru ? { }
 , meta ? { }
 }:
@@ -35,8 +40,14 @@
 let
   hasBuildId = builtins.any (flag: builtins.match "-buildid(=.*)?" flag != null) ldflags;
 
+  moduleSrc =
+    if modRoot == "." then src
+    else if builtins.isPath src then src + "/${modRoot}"
+    else "${src}/${modRoot}";
+
   graph = builtins.goPackageGraph ({
-    inherit src subPackages tags gcflags cgo;
+    inherit subPackages tags gcflags cgo;
+    src = moduleSrc;
     ldflags = ldflags ++ (if hasBuildId then [ ] else [ "-buildid=" ]);
     go = "${go}";
     builder = "${gographBuilder}/bin/gograph-builder";
@@ -45,6 +56,7 @@ let
   // (if goarch == null then { } else { inherit goarch; }));
 
   binaries = builtins.attrValues graph.binaries;
+  sources = builtins.filter (s: s != null) (map (p: p.src) (builtins.attrValues graph.packages));
   packages = builtins.listToAttrs (map
     (p: { name = p.importPath; value = p.drv; })
     (builtins.filter (p: p.drv != null) (builtins.attrValues graph.packages)));
@@ -58,10 +70,15 @@ let
       for link in $binaries; do cp $link/bin/* $out/bin/; done
     '' ];
     inherit binaries;
+    disallowedReferences = if allowGoReference then [ ] else [ go ] ++ sources;
   };
+
+  programs = builtins.attrNames graph.binaries;
+  defaultMeta = if builtins.length programs == 1 then { mainProgram = builtins.head programs; } else { };
 in
 app // {
-  inherit graph packages meta;
+  inherit graph packages;
+  meta = defaultMeta // meta;
   binaries = graph.binaries;
   passthru = passthru // { inherit graph packages; binaries = graph.binaries; };
 } // passthru

@@ -41,6 +41,22 @@ same linux-arm64 linux arm64 features --argstr goos linux --argstr goarch arm64 
 same windows-amd64 windows amd64 features.exe --argstr goos windows --argstr goarch amd64 -- -ldflags=-buildid=
 same darwin-arm64 darwin arm64 features --argstr goos darwin --argstr goarch arm64 -- -ldflags=-buildid=
 
+# The result refers to neither the toolchain nor any source store path.
+nix-store -q --references "$plain" > "$TMP/refs.txt"
+grep -q -- "-go-" "$TMP/refs.txt" && fail "the result refers to the Go toolchain: $(cat "$TMP/refs.txt")"
+grep -q -- "-src$\|-gomod-" "$TMP/refs.txt" && fail "the result refers to a source path: $(cat "$TMP/refs.txt")"
+say "ok: the result refers to no toolchain and no source ($(wc -l < "$TMP/refs.txt") references)"
+main_program=$(nix-instantiate --plugin-files "$PLUGIN" --eval -E \
+  "(import $ROOT/tests/build.nix { src = $src; }).meta.mainProgram" 2>/dev/null)
+[ "$main_program" = '"features"' ] || fail "meta.mainProgram is $main_program"
+say "ok: meta.mainProgram = features"
+
+# modRoot: the module in a subdirectory of src.
+mkdir -p "$TMP/repo" && cp -r "$src" "$TMP/repo/go"
+out=$(gg_build --arg src "$TMP/repo" --argstr modRoot go)
+[ "$(sha "$out/bin/features")" = "$(sha "$plain/bin/features")" ] || fail "modRoot: a different binary"
+say "ok: modRoot = \"go\" builds the same binary"
+
 out=$(gg_build --arg src "$src" --arg subPackages '[ "." "./cmd/other" ]')
 [ -x "$out/bin/features" ] && [ "$("$out/bin/other")" = other ] || fail "two subPackages did not give two programs"
 say "ok: subPackages [ . ./cmd/other ] gives bin/features and bin/other"
