@@ -73,12 +73,26 @@ let
     disallowedReferences = if allowGoReference then [ ] else [ go ] ++ sources;
   };
 
+  # The import graph in Graphviz's DOT language; the module's own packages
+  # are boxes, the standard library grey.
+  quote = s: "\"" + s + "\"";
+  dotNode = p: "  ${quote p.importPath} [${
+    if p.kind == "main-module" then "shape=box" else if p.kind == "std" then "color=grey" else "shape=ellipse"
+  }];\n";
+  dotEdges = p: builtins.concatStringsSep "" (map
+    (i: "  ${quote p.importPath} -> ${quote i};\n")
+    (builtins.filter (i: graph.packages ? ${i}) p.imports));
+  graphDot = builtins.toFile "${pname}-${version}-graph.dot" (
+    "digraph ${quote pname} {\n"
+    + builtins.concatStringsSep "" (map (p: dotNode p + dotEdges p) (builtins.attrValues graph.packages))
+    + "}\n");
+
   programs = builtins.attrNames graph.binaries;
   defaultMeta = if builtins.length programs == 1 then { mainProgram = builtins.head programs; } else { };
 in
 app // {
-  inherit graph packages;
+  inherit graph packages graphDot;
   meta = defaultMeta // meta;
   binaries = graph.binaries;
-  passthru = passthru // { inherit graph packages; binaries = graph.binaries; };
+  passthru = passthru // { inherit graph packages graphDot; binaries = graph.binaries; };
 } // passthru

@@ -10,6 +10,17 @@ say "first build: $(built_count) derivations"
 "$out/bin/multi" > "$TMP/run.txt"
 grep -q '^left(LEAF) + right(LEAF/4)$' "$TMP/run.txt" || { cat "$TMP/run.txt"; fail "multi printed the wrong thing"; }
 
+dot=$(nix-instantiate --plugin-files "$PLUGIN" --read-write-mode --eval -E \
+  "(import $ROOT/tests/build.nix { src = $src; }).graphDot" 2>/dev/null | tr -d '"')
+for edge in '"example.com/multi/internal/app" -> "example.com/multi/internal/left"' \
+            '"example.com/multi/internal/app" -> "example.com/multi/internal/right"' \
+            '"example.com/multi/internal/base" -> "example.com/multi/internal/leaf"' \
+            '"example.com/multi" -> "fmt"'; do
+  grep -qF "$edge" "$dot" || { cat "$dot"; fail "graphDot lacks $edge"; }
+done
+grep -qF '"example.com/multi/internal/leaf" -> ' "$dot" && fail "graphDot gives the leaf imports it does not have"
+say "ok: graphDot ($(grep -c -- '->' "$dot") edges) has the diamond and the chain"
+
 go_build_ref "$src" "$TMP/multi.ref"
 [ "$(sha "$out/bin/multi")" = "$(sha "$TMP/multi.ref")" ] || fail "bin/multi differs from go build's"
 say "ok: bin/multi is bit-identical to go build ($(sha "$TMP/multi.ref"))"
