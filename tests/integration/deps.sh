@@ -12,7 +12,7 @@ cp -r tests/fixtures/deps "$src"
 out=$(gg_build --arg src "$src")
 grep -q "builtins.goPackageGraph: fetched Go modules (verified against go.sum): github.com/google/uuid@v1.6.0" "$TMP/build.log" ||
   { cat "$TMP/build.log"; fail "the build did not say which modules it fetched"; }
-"$out/bin/deps" | grep -q '^uuid 0a7ba6ee-7060-5acc-ac41-fdb509d49ce9 version VERSION_5$' || fail "bin/deps printed the wrong thing"
+grep -q '^uuid 0a7ba6ee-7060-5acc-ac41-fdb509d49ce9 version VERSION_5$' <<< "$("$out/bin/deps")" || fail "bin/deps printed the wrong thing"
 go_build_ref "$src" "$TMP/deps.ref"
 [ "$(sha "$out/bin/deps")" = "$(sha "$TMP/deps.ref")" ] || fail "bin/deps differs from go build's"
 say "ok: bin/deps (imports github.com/google/uuid) is bit-identical to go build ($(sha "$TMP/deps.ref"))"
@@ -72,7 +72,7 @@ while read -r name; do
   esac
 done < "$TMP/rebuilt-ours.txt"
 say "ok: rebuilt only: $(tr '\n' ' ' < "$TMP/rebuilt-ours.txt")"
-"$(cat "$TMP/out")/bin/deps" | grep -q '^+new$' || fail "the new dependency is not in the binary"
+grep -q '^+new$' <<< "$("$(cat "$TMP/out")/bin/deps")" || fail "the new dependency is not in the binary"
 
 # built_equal DIR NAME [GO BUILD FLAGS…]: DIR builds (without network) to
 # the same bin/deps as go build.

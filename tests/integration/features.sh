@@ -23,11 +23,11 @@ same() {
 
 same plain linux amd64 features -- -ldflags=-buildid=
 plain=$LAST_OUT
-"$plain/bin/features" | grep -q '^version dev, hello from an embedded file, 5 embedded entries, tag off$' ||
+grep -q '^version dev, hello from an embedded file, 5 embedded entries, tag off$' <<< "$("$plain/bin/features")" ||
   fail "plain: wrong output"
 
 same ldflags linux amd64 features --arg ldflags '[ "-X" "main.version=1.2.3" ]' -- "-ldflags=-X main.version=1.2.3 -buildid="
-"$LAST_OUT/bin/features" | grep -q '^version 1.2.3,' || fail "-X main.version=1.2.3 is not in the output"
+grep -q '^version 1.2.3,' <<< "$("$LAST_OUT/bin/features")" || fail "-X main.version=1.2.3 is not in the output"
 say "ok: -X main.version=1.2.3 shows up in the output"
 
 same stripped linux amd64 features --arg ldflags '[ "-s" "-w" ]' -- "-ldflags=-s -w -buildid="
@@ -35,7 +35,7 @@ same stripped linux amd64 features --arg ldflags '[ "-s" "-w" ]' -- "-ldflags=-s
 say "ok: -s -w binary is smaller ($(stat -c %s "$LAST_OUT/bin/features") < $(stat -c %s "$plain/bin/features") bytes)"
 
 same tags linux amd64 features --arg tags '[ "extra" ]' -- -tags=extra -ldflags=-buildid=
-"$LAST_OUT/bin/features" | grep -q 'tag on$' || fail "tags = [ \"extra\" ] did not select tagged.go"
+grep -q 'tag on$' <<< "$("$LAST_OUT/bin/features")" || fail "tags = [ \"extra\" ] did not select tagged.go"
 
 same linux-arm64 linux arm64 features --argstr goos linux --argstr goarch arm64 -- -ldflags=-buildid=
 same windows-amd64 windows amd64 features.exe --argstr goos windows --argstr goarch amd64 -- -ldflags=-buildid=

@@ -43,7 +43,7 @@ multi-link
 TXT
 diff -u "$TMP/expected.txt" "$TMP/rebuilt.txt" || fail "a leaf edit rebuilt the wrong derivations"
 say "ok: leaf edit rebuilt $(built_count): leaf, its 5 importers, the link and the bin/ wrapper"
-"$out/bin/multi" | grep -qF "left(${word^^}) + right(${word^^}/${#word})" || fail "the edit is not in the binary"
+grep -qF "left(${word^^}) + right(${word^^}/${#word})" <<< "$("$out/bin/multi")" || fail "the edit is not in the binary"
 go_build_ref "$src" "$TMP/multi-edited.ref"
 [ "$(sha "$out/bin/multi")" = "$(sha "$TMP/multi-edited.ref")" ] || fail "edited bin/multi differs from go build's"
 say "ok: edited bin/multi is bit-identical to go build"
