@@ -152,5 +152,3 @@ func makeUnits(cfg *Config, toolEnv []string, pkgs []*Package, sections []*secti
 	slices.SortStableFunc(compiles, func(a, b *Unit) int { return order[a.ImportPath] - order[b.ImportPath] })
 	return append(compiles, links...), nil
 }
-
-func sortStrings(s []string) { slices.Sort(s) }

@@ -2,8 +2,10 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/action"
@@ -182,10 +184,7 @@ func (u *unitBuilder) fill(unit *Unit, s *section, stmts []statement, linking bo
 				From: rw(st.file), To: "bin/" + unit.Binary, Executable: true}})
 		}
 	}
-	for ip := range deps {
-		unit.Deps = append(unit.Deps, ip)
-	}
-	sortStrings(unit.Deps)
+	unit.Deps = slices.Sorted(maps.Keys(deps))
 	return rewriteErr
 }
 
