@@ -10,7 +10,8 @@ namespace gograph {
 // knownAttrs are the attributes builtins.goPackageGraph takes, in the order
 // error messages list them.
 static const std::vector<std::string> knownAttrs = {
-    "src", "subPackages", "tags", "ldflags", "gcflags", "goos", "goarch", "cgo", "go", "builder", "system",
+    "src", "subPackages", "excludedPackages", "tags", "ldflags", "gcflags", "asmflags", "goos", "goarch",
+    "cgo", "cc", "tests", "go", "builder", "system",
 };
 
 // forceAttr forces the attribute attr and checks that its type is one of
@@ -82,7 +83,7 @@ static std::string sourcePath(nix::EvalState & state, const nix::Attr & attr)
     return realisePath(state, attrPos(attr), v, "while evaluating the 'src' attribute passed to builtins.goPackageGraph");
 }
 
-// storeString is the attribute attr (`go` or `builder`) as
+// storeString is the attribute attr (`go`, `builder` or `cc`) as
 // {"path", "inputDrvs", "inputSrcs"}: its string value and its context, split
 // as a derivation would split it. If realise is set, the context is built
 // first, since the planner runs programs from it.
@@ -163,24 +164,30 @@ nlohmann::json planRequest(nix::EvalState & state, PrimOpPos pos, nix::Value & a
     auto & builder = need("builder");
 
     nlohmann::json request = {
-        {"subPackages", {"."}},
+        {"subPackages", nlohmann::json::array()},
         {"tags", nlohmann::json::array()},
         {"ldflags", nlohmann::json::array()},
         {"gcflags", nlohmann::json::array()},
+        {"asmflags", nlohmann::json::array()},
+        {"excludedPackages", nlohmann::json::array()},
         {"goos", ""},
         {"goarch", ""},
         {"cgo", false},
+        {"tests", false},
         {"system", nix::settings.thisSystem.get()},
     };
     request["src"] = sourcePath(state, src);
-    for (auto name : {"subPackages", "tags", "ldflags", "gcflags"})
+    for (auto name : {"subPackages", "excludedPackages", "tags", "ldflags", "gcflags", "asmflags"})
         if (auto attr = get(name))
             request[name] = stringList(state, *attr);
     for (auto name : {"goos", "goarch", "system"})
         if (auto attr = get(name))
             request[name] = plainString(state, *attr);
-    if (auto attr = get("cgo"))
-        request["cgo"] = boolOf(forceAttr(state, *attr, {nix::nBool}, "a Boolean"));
+    for (auto name : {"cgo", "tests"})
+        if (auto attr = get(name))
+            request[name] = boolOf(forceAttr(state, *attr, {nix::nBool}, "a Boolean"));
+    if (auto attr = get("cc"))
+        request["cc"] = storeString(state, *attr, true);
     request["go"] = storeString(state, go, true);
     request["builder"] = storeString(state, builder, false);
     return request;

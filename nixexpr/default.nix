@@ -1,17 +1,23 @@
 # nix-gograph's Nix library.
 #
-#   gograph = import ./nixexpr { go = <Go toolchain root>; busybox = <static busybox>; };
+#   gograph = import ./nixexpr { go = <Go toolchain root>; busybox = <static busybox>; cc = <C toolchain>; };
 #   gograph.buildGoApplication { pname = "hello"; version = "1.0"; src = ./.; }
 #
 # `go` is the default toolchain (a store path or derivation whose bin/go is
 # Go); `busybox` a static busybox with bin/sh, used by the few derivations
-# that need a shell. Needs the nix-gograph plugin (builtins.goPackageGraph).
-{ go, busybox }:
+# that need a shell; `cc` (optional) the default C toolchain for cgo, a
+# store path or derivation with bin/cc. Needs the nix-gograph plugin
+# (builtins.goPackageGraph).
+{ go, busybox, cc ? null }:
 
 let
   gographBuilder = import ./gograph-builder.nix { inherit go busybox; };
 in
 {
   inherit gographBuilder;
-  buildGoApplication = import ./build-go-application.nix { defaultGo = go; inherit busybox gographBuilder; };
+  buildGoApplication = import ./build-go-application.nix {
+    defaultGo = go;
+    defaultCc = cc;
+    inherit busybox gographBuilder;
+  };
 }

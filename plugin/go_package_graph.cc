@@ -31,10 +31,17 @@ static const bool primop_goPackageGraph = registerPrimOp({
         needed, since planning runs its `bin/go`.
       - `builder`: the program that runs each build action in the sandbox
         (a derivation or store path string).
-      - `subPackages` (default `[ "." ]`): package patterns relative to `src`.
-      - `tags`, `ldflags`, `gcflags` (default `[ ]`): as for `go build`.
+      - `subPackages` (default `[ ]`: every main package of the module):
+        package directories relative to `src`; each must be a `main` package.
+      - `excludedPackages` (default `[ ]`): with no `subPackages`, packages
+        whose directory (`./x/y`) contains one of these strings are skipped.
+      - `tags`, `ldflags`, `gcflags`, `asmflags` (default `[ ]`): as for `go build`.
       - `goos`, `goarch` (default `""`, the toolchain's host): target platform.
-      - `cgo` (default `false`): whether to enable cgo.
+      - `cgo` (default `false`): whether to enable cgo (`CGO_ENABLED=1`).
+      - `cc`: the C toolchain for cgo (a derivation or store path holding
+        `bin/cc`); only derivations that run the C compiler depend on it.
+      - `tests` (default `false`): also plan the test binaries of the
+        module's packages that have tests (see `tests` below).
       - `system` (default: the current system): the system of the derivations.
 
       It returns an attribute set with
@@ -44,7 +51,11 @@ static const bool primop_goPackageGraph = registerPrimOp({
         for every package built, where `kind` is `"std"`, `"main-module"` or
         `"dependency"`, `src` the store path holding its files and `drv` the
         derivation compiling it;
-      - `binaries.<name>`: the derivation linking each `main` package.
+      - `binaries.<name>`: the derivation linking each `main` package;
+      - `tests.<importPath>` = `{ binary, src, dir }` (with `tests = true`):
+        the derivation linking the package's test binary (`bin/<name>.test`),
+        the store path holding the package's directory with its `testdata`,
+        and that directory relative to the module root.
 
       Only the files each package uses are copied to the store, so editing
       one package rebuilds just it and its dependents.

@@ -49,8 +49,10 @@ func mergeOutputs(a, b []string) []string {
 
 // add synthesises a derivation running the builder with env (plus the
 // standard attributes) and returns it. deps are derivations of this set
-// whose "out" it reads; srcs are extra input sources.
-func (s *drvSet) add(name string, env map[string]string, deps []*Derivation, srcs []string) (*Derivation, error) {
+// whose "out" it reads; srcs are extra input sources and extra further
+// inputs (the C toolchain). A derivation already in the set is returned
+// as it is.
+func (s *drvSet) add(name string, env map[string]string, deps []*Derivation, srcs []string, extra ...StoreInput) (*Derivation, error) {
 	d := &derivation.Derivation{
 		Outputs:          map[string]*derivation.Output{"out": {}},
 		InputDerivations: maps.Clone(s.baseDrvs),
@@ -62,6 +64,13 @@ func (s *drvSet) add(name string, env map[string]string, deps []*Derivation, src
 	d.Env["name"], d.Env["system"], d.Env["builder"], d.Env["out"] = name, s.system, s.builder, ""
 	for _, dep := range deps {
 		d.InputDerivations[dep.DrvPath] = mergeOutputs(d.InputDerivations[dep.DrvPath], []string{"out"})
+	}
+	for _, in := range extra {
+		for _, drv := range in.InputDrvs {
+			d.InputDerivations[drv.DrvPath] = mergeOutputs(d.InputDerivations[drv.DrvPath], drv.Outputs)
+			s.replacements[drv.DrvPath] = drv.HashModulo
+		}
+		srcs = append(srcs, in.InputSrcs...)
 	}
 	d.InputSources = slices.Compact(slices.Sorted(slices.Values(slices.Concat(s.baseSrcs, srcs))))
 
@@ -78,6 +87,13 @@ func (s *drvSet) add(name string, env map[string]string, deps []*Derivation, src
 	replacement, err := d.CalculateDrvReplacement(s.replacements)
 	if err != nil {
 		return nil, fmt.Errorf("graph: derivation %s: %w", name, err)
+	}
+	if _, seen := s.replacements[drvPath]; seen {
+		for _, known := range s.list {
+			if known.DrvPath == drvPath {
+				return known, nil
+			}
+		}
 	}
 	s.replacements[drvPath] = replacement
 	var aterm bytes.Buffer

@@ -12,17 +12,23 @@ import (
 // Request is the argument of builtins.goPackageGraph, as the C++ shim
 // encodes it (docs/abi.md).
 type Request struct {
-	Src         string     `json:"src"`
-	SubPackages []string   `json:"subPackages"`
-	Tags        []string   `json:"tags"`
-	Ldflags     []string   `json:"ldflags"`
-	Gcflags     []string   `json:"gcflags"`
-	GOOS        string     `json:"goos"`
-	GOARCH      string     `json:"goarch"`
-	CGO         bool       `json:"cgo"`
-	System      string     `json:"system"`
-	Go          StoreInput `json:"go"`
-	Builder     StoreInput `json:"builder"`
+	Src              string   `json:"src"`
+	SubPackages      []string `json:"subPackages"`
+	ExcludedPackages []string `json:"excludedPackages"`
+	Tags             []string `json:"tags"`
+	Ldflags          []string `json:"ldflags"`
+	Gcflags          []string `json:"gcflags"`
+	Asmflags         []string `json:"asmflags"`
+	GOOS             string   `json:"goos"`
+	GOARCH           string   `json:"goarch"`
+	CGO              bool     `json:"cgo"`
+	// CC is the C toolchain (holding bin/cc), needed with CGO.
+	CC *StoreInput `json:"cc,omitempty"`
+	// Tests asks for the test binaries of the planned main-module packages.
+	Tests   bool       `json:"tests"`
+	System  string     `json:"system"`
+	Go      StoreInput `json:"go"`
+	Builder StoreInput `json:"builder"`
 }
 
 // StoreInput is a store path the derivations use, with the derivations and
@@ -46,10 +52,21 @@ func (r *Request) validate() error {
 	if r.Src == "" {
 		return &plan.Error{Kind: "bad-argument", Argument: "src", Message: "src is missing"}
 	}
-	for _, in := range []struct {
+	inputs := []struct {
 		name string
 		si   StoreInput
-	}{{"go", r.Go}, {"builder", r.Builder}} {
+	}{{"go", r.Go}, {"builder", r.Builder}}
+	if r.CC != nil {
+		inputs = append(inputs, struct {
+			name string
+			si   StoreInput
+		}{"cc", *r.CC})
+	}
+	if r.CGO && r.CC == nil {
+		return &plan.Error{Kind: "bad-argument", Argument: "cc",
+			Message: "cgo is on but no C toolchain (cc) was given"}
+	}
+	for _, in := range inputs {
 		if !strings.HasPrefix(in.si.Path, nixstore.StoreDir+"/") || filepath.Clean(in.si.Path) != in.si.Path {
 			return &plan.Error{Kind: "bad-argument", Argument: in.name,
 				Message: fmt.Sprintf("%s must be a path in %s, not %q", in.name, nixstore.StoreDir, in.si.Path)}
@@ -62,15 +79,22 @@ func (r *Request) validate() error {
 }
 
 func (r *Request) planConfig() *plan.Config {
-	return &plan.Config{
+	cfg := &plan.Config{
 		GoRoot:   r.Go.Path,
 		Dir:      r.Src,
 		Patterns: r.SubPackages,
+		Excluded: r.ExcludedPackages,
 		Tags:     r.Tags,
 		Ldflags:  r.Ldflags,
 		Gcflags:  r.Gcflags,
+		Asmflags: r.Asmflags,
 		GOOS:     r.GOOS,
 		GOARCH:   r.GOARCH,
 		CGO:      r.CGO,
+		Tests:    r.Tests,
 	}
+	if r.CGO {
+		cfg.CC = r.CC.Path + "/bin/cc"
+	}
+	return cfg
 }

@@ -82,7 +82,7 @@ func synthesize(req *Request, planned *plan.Result, mods *modules) (*Result, err
 	archives := map[string]*Derivation{}
 	binaries := map[string]*derivationValue{}
 	for _, u := range planned.Units {
-		drv, err := unitDerivation(drvs, u, archives, srcPaths[u.ImportPath])
+		drv, err := unitDerivation(drvs, req, u, archives, srcPaths[u.ImportPath])
 		if err != nil {
 			return nil, err
 		}
@@ -97,12 +97,17 @@ func synthesize(req *Request, planned *plan.Result, mods *modules) (*Result, err
 			binaries[u.Binary] = &derivationValue{drv.DrvPath}
 		}
 	}
+	tests, err := synthesizeTests(req, planned.Tests, res, drvs, archives, srcPaths)
+	if err != nil {
+		return nil, err
+	}
 	res.Derivations = drvs.list
 	res.Value = map[string]any{
 		"modulePath": planned.ModulePath,
 		"goVersion":  planned.GoVersion,
 		"packages":   pkgs,
 		"binaries":   binaries,
+		"tests":      tests,
 	}
 	res.Messages = []string{fmt.Sprintf("planned %s: %d packages, %d derivations",
 		planned.ModulePath, len(planned.Packages), len(drvs.list))}
@@ -118,7 +123,7 @@ func synthesize(req *Request, planned *plan.Result, mods *modules) (*Result, err
 }
 
 // unitDerivation synthesises the derivation of one compile or link unit.
-func unitDerivation(drvs *drvSet, u *plan.Unit, archives map[string]*Derivation, srcPath string) (*Derivation, error) {
+func unitDerivation(drvs *drvSet, req *Request, u *plan.Unit, archives map[string]*Derivation, srcPath string) (*Derivation, error) {
 	a := u.Action
 	srcs := slices.Clone(u.Inputs)
 	if u.SourceDir != "" && u.Mode == "compile" {
@@ -145,7 +150,12 @@ func unitDerivation(drvs *drvSet, u *plan.Unit, archives map[string]*Derivation,
 		name = nixstore.SanitizeName(u.Binary) + "-link"
 	}
 	env := map[string]string{"gographAction": actionJSON, "passAsFile": "gographAction"}
-	return drvs.add(name, env, deps, srcs)
+	var extra []StoreInput
+	if req.CC != nil && strings.Contains(actionJSON, req.CC.Path) {
+		// Only derivations that run the C compiler depend on it.
+		extra = append(extra, *req.CC)
+	}
+	return drvs.add(name, env, deps, srcs, extra...)
 }
 
 // moduleVersion is the module a package comes from (its replacement, if any).

@@ -15,6 +15,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/action"
 )
 
 // Config is what changes how a module is built.
@@ -28,14 +30,23 @@ type Config struct {
 	Tags     []string
 	Ldflags  []string
 	Gcflags  []string
+	Asmflags []string
 	// GOOS and GOARCH are empty for the toolchain's defaults.
 	GOOS, GOARCH string
 	CGO          bool
+	// CC is the C compiler (an absolute path) when CGO is set.
+	CC string
+	// Excluded drops, when Patterns is empty (every package of the
+	// module), the packages whose directory contains one of these strings.
+	Excluded []string
 	// ModCache is the GOMODCACHE go plans against (with GOPROXY=off): a
 	// view of the third-party modules' store paths; "" for none.
 	ModCache string
 	// ModuleDirs maps each module directory in ModCache to its store path.
 	ModuleDirs map[string]string
+	// Tests also plans the test binaries of the planned main-module
+	// packages that have tests.
+	Tests bool
 	// Vendor plans with the module's vendor/ directory (-mod=vendor).
 	Vendor bool
 }
@@ -81,6 +92,9 @@ func (g *goRunner) env() []string {
 		"GO111MODULE=on",
 		"GOMAXPROCS=" + compilerConcurrency,
 		"CGO_ENABLED=" + cgo,
+	}
+	if g.cfg.CGO && g.cfg.CC != "" {
+		env = append(env, "CC="+g.cfg.CC)
 	}
 	if g.cfg.ModCache != "" {
 		env = append(env, "GOMODCACHE="+g.cfg.ModCache)
@@ -133,6 +147,9 @@ func (g *goRunner) buildFlags() []string {
 	if len(g.cfg.Gcflags) > 0 {
 		flags = append(flags, "-gcflags="+joinQuoted(g.cfg.Gcflags))
 	}
+	if len(g.cfg.Asmflags) > 0 {
+		flags = append(flags, "-asmflags="+joinQuoted(g.cfg.Asmflags))
+	}
 	return flags
 }
 
@@ -158,6 +175,10 @@ func joinQuoted(flags []string) string {
 func (g *goRunner) toolEnv() ([]string, error) {
 	names := []string{"GOOS", "GOARCH", "GO386", "GOAMD64", "GOARM", "GOARM64", "GOMIPS", "GOMIPS64",
 		"GOPPC64", "GORISCV64", "GOWASM", "GOEXPERIMENT", "GOFIPS140", "CGO_ENABLED", "GOROOT"}
+	if g.cfg.CGO {
+		// The cgo tool runs $CC; the C compiler needs scratch space.
+		names = append(names, "CC")
+	}
 	out, _, err := g.run(append([]string{"env"}, names...)...)
 	if err != nil {
 		return nil, fmt.Errorf("go env: %w", err)
@@ -169,6 +190,9 @@ func (g *goRunner) toolEnv() ([]string, error) {
 	env := make([]string, 0, len(names)+1)
 	for i, n := range names {
 		env = append(env, n+"="+values[i])
+	}
+	if g.cfg.CGO {
+		env = append(env, "TMPDIR="+action.WorkVar)
 	}
 	return append(env, "TERM=dumb"), nil
 }

@@ -23,10 +23,23 @@ type Package struct {
 	SFiles     []string
 	SysoFiles  []string
 	EmbedFiles []string
+	// IgnoredGoFiles are Go files build constraints leave out.
+	IgnoredGoFiles []string
+	// TestGoFiles, XTestGoFiles and the embed files of tests, for
+	// packages of the main module.
+	TestGoFiles     []string
+	XTestGoFiles    []string
+	TestEmbedFiles  []string
+	XTestEmbedFiles []string
+	// ForTest is, for a package recompiled for a test binary, the package
+	// under test (go list -test).
+	ForTest    string
 	Imports    []string
 	DepOnly    bool
 	Error      *PackageError
 	DepsErrors []*PackageError
+	// testMain is a test main's generated source (_testmain.go).
+	testMain string
 }
 
 // Module is the module a package belongs to.
@@ -55,12 +68,19 @@ func (p *Package) SourceFiles() []string {
 	return files
 }
 
-var listFields = "ImportPath,Name,Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,SFiles,SysoFiles,EmbedFiles,Imports,DepOnly,Error,DepsErrors"
+var listFields = "ImportPath,Name,Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,SFiles,SysoFiles," +
+	"EmbedFiles,IgnoredGoFiles,TestGoFiles,XTestGoFiles,TestEmbedFiles,XTestEmbedFiles,ForTest,Imports,DepOnly,Error,DepsErrors"
 
 // list runs go list -deps on the patterns; packages come dependencies first.
 func (g *goRunner) list() ([]*Package, error) {
-	args := append([]string{"list", "-e", "-deps", "-json=" + listFields}, g.buildFlags()...)
-	args = append(append(args, "--"), g.cfg.Patterns...)
+	return g.listPackages([]string{"-deps"}, g.cfg.Patterns)
+}
+
+// listPackages runs go list -e -json with extra flags on patterns and
+// decodes the packages it prints.
+func (g *goRunner) listPackages(flags, patterns []string) ([]*Package, error) {
+	args := append(append([]string{"list", "-e"}, flags...), "-json="+listFields)
+	args = append(append(append(args, g.buildFlags()...), "--"), patterns...)
 	out, _, err := g.run(args...)
 	if err != nil {
 		return nil, &Error{Kind: "go-list", Message: "go list: " + err.Error()}

@@ -21,6 +21,8 @@ type Result struct {
 	Packages []*Package
 	// Units are the compile units (dependencies first), then link units.
 	Units []*Unit
+	// Tests are the test binaries (with Config.Tests).
+	Tests *Tests
 }
 
 // Plan asks cfg's toolchain how to build cfg's packages.
@@ -34,7 +36,7 @@ func Plan(cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	patterns, err := normalizePatterns(cfg.Patterns)
+	patterns, explicit, err := normalizePatterns(cfg.Patterns)
 	if err != nil {
 		return nil, err
 	}
@@ -45,6 +47,11 @@ func Plan(cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	defer g.close()
+	if !explicit && len(cfg.Excluded) > 0 {
+		if cfg.Patterns, err = g.packagesExcluding(cfg.Excluded); err != nil {
+			return nil, err
+		}
+	}
 	// The three go invocations are independent: run them at once.
 	var (
 		wg                    sync.WaitGroup
@@ -60,13 +67,28 @@ func Plan(cfg *Config) (*Result, error) {
 	wg.Wait()
 	// go list's errors name packages best, so they win.
 	if err := cmp.Or(listErr, envErr, bErr); err != nil {
-		return nil, err
+		return nil, explainError(cfg, pkgs, err)
 	}
-	units, err := makeUnits(cfg, toolEnv, pkgs, sections)
+	if explicit {
+		if err := checkMainPackages(cfg, pkgs); err != nil {
+			return nil, err
+		}
+	}
+	units, err := makeUnits(cfg, toolEnv, pkgs, sections, g.probeCompiler(sections))
 	if err != nil {
 		return nil, err
 	}
-	return &Result{ModulePath: modulePath, GoVersion: goVersion, Packages: pkgs, Units: units}, nil
+	res := &Result{ModulePath: modulePath, GoVersion: goVersion, Packages: pkgs, Units: units}
+	if cfg.Tests {
+		known := map[string]bool{}
+		for _, u := range units {
+			known[u.ImportPath] = true
+		}
+		if res.Tests, err = g.planTests(pkgs, toolEnv, known); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func readGoMod(dir string) (modulePath, goVersion string, err error) {
@@ -93,19 +115,20 @@ func readGoMod(dir string) (modulePath, goVersion string, err error) {
 
 // normalizePatterns makes every subPackages entry a relative package
 // pattern: "x" becomes "./x", so nothing can be read as a flag, an absolute
-// path or a package outside the module.
-func normalizePatterns(patterns []string) ([]string, error) {
+// path or a package outside the module. No entries means every package of
+// the module ("./...", explicit false).
+func normalizePatterns(patterns []string) (out []string, explicit bool, err error) {
 	if len(patterns) == 0 {
-		return []string{"."}, nil
+		return []string{"./..."}, false, nil
 	}
-	out := make([]string, 0, len(patterns))
+	out = make([]string, 0, len(patterns))
 	for _, p := range patterns {
 		clean := filepath.ToSlash(filepath.Clean(p))
 		switch {
 		case p == "":
-			return nil, &Error{Kind: "bad-argument", Argument: "subPackages", Message: "subPackages: empty package path"}
+			return nil, true, &Error{Kind: "bad-argument", Argument: "subPackages", Message: "subPackages: empty package path"}
 		case filepath.IsAbs(p) || clean == ".." || strings.HasPrefix(clean, "../"):
-			return nil, &Error{Kind: "bad-argument", Argument: "subPackages",
+			return nil, true, &Error{Kind: "bad-argument", Argument: "subPackages",
 				Message: fmt.Sprintf("subPackages: %q is not a package path inside the module", p)}
 		case clean == ".":
 			out = append(out, ".")
@@ -113,7 +136,7 @@ func normalizePatterns(patterns []string) ([]string, error) {
 			out = append(out, "./"+clean)
 		}
 	}
-	return out, nil
+	return out, true, nil
 }
 
 // buildScript runs go build -n and parses its script.
@@ -122,20 +145,25 @@ func (g *goRunner) buildScript() ([]*section, error) {
 	args = append(args, "-o", filepath.Join(g.scratch, "bin")+"/", "--")
 	args = append(args, g.cfg.Patterns...)
 	_, script, err := g.run(args...)
+	if err != nil && strings.Contains(err.Error(), "no main packages to build") {
+		// A library: compile its packages (and test them), link nothing.
+		args = append([]string{"build", "-n", "-a", "-p", "1"}, g.buildFlags()...)
+		_, script, err = g.run(append(append(args, "--"), g.cfg.Patterns...)...)
+	}
 	if err != nil {
 		return nil, &Error{Kind: "go-build", Message: "go build -n: " + err.Error()}
 	}
 	return parseScript(string(script), g.cfg.Dir)
 }
 
-func makeUnits(cfg *Config, toolEnv []string, pkgs []*Package, sections []*section) ([]*Unit, error) {
+func makeUnits(cfg *Config, toolEnv []string, pkgs []*Package, sections []*section, probes compilerProbes) ([]*Unit, error) {
 	byPath := map[string]*Package{}
 	order := map[string]int{}
 	for i, p := range pkgs {
 		byPath[p.ImportPath] = p
 		order[p.ImportPath] = i
 	}
-	ub := newUnitBuilder(cfg, toolEnv, sections)
+	ub := newUnitBuilder(cfg, toolEnv, sections, probes)
 	var compiles, links []*Unit
 	for _, s := range sections {
 		pkg := byPath[s.pkg]

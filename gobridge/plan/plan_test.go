@@ -8,27 +8,29 @@ import (
 
 func TestNormalizePatterns(t *testing.T) {
 	tests := []struct {
-		in      []string
-		want    []string
-		wantErr string
+		in           []string
+		want         []string
+		wantExplicit bool
+		wantErr      string
 	}{
-		{nil, []string{"."}, ""},
-		{[]string{"."}, []string{"."}, ""},
-		{[]string{"cmd/x", "./cmd/y/"}, []string{"./cmd/x", "./cmd/y"}, ""},
-		{[]string{"-toolexec=/bin/sh"}, []string{"./-toolexec=/bin/sh"}, ""},
-		{[]string{"./..."}, []string{"./..."}, ""},
-		{[]string{"../x"}, nil, "not a package path inside the module"},
-		{[]string{"/abs"}, nil, "not a package path inside the module"},
-		{[]string{""}, nil, "empty package path"},
+		{nil, []string{"./..."}, false, ""},
+		{[]string{"."}, []string{"."}, true, ""},
+		{[]string{"cmd/x", "./cmd/y/"}, []string{"./cmd/x", "./cmd/y"}, true, ""},
+		{[]string{"-toolexec=/bin/sh"}, []string{"./-toolexec=/bin/sh"}, true, ""},
+		{[]string{"./..."}, []string{"./..."}, true, ""},
+		{[]string{"../x"}, nil, true, "not a package path inside the module"},
+		{[]string{"/abs"}, nil, true, "not a package path inside the module"},
+		{[]string{""}, nil, true, "empty package path"},
 	}
 	for _, tt := range tests {
-		got, err := normalizePatterns(tt.in)
+		got, explicit, err := normalizePatterns(tt.in)
 		if tt.wantErr != "" {
 			assert.ErrorContains(t, err, tt.wantErr, "%q", tt.in)
 			continue
 		}
 		assert.NoError(t, err)
 		assert.Equal(t, tt.want, got, "%q", tt.in)
+		assert.Equal(t, tt.wantExplicit, explicit, "%q", tt.in)
 	}
 }
 

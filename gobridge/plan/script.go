@@ -11,12 +11,12 @@ import (
 // A statement is one command of the shell script `go build -n` prints, with
 // the directory it runs in made explicit (the script's `cd`s are folded in).
 type statement struct {
-	kind    string // mkdir, write, run, pack, cp, mv, skip
+	kind    string // mkdir, write, run, probe, pack, cp, mv, skip
 	dir     string // working directory (for run)
 	file    string // mkdir, write: target; cp, mv: source
 	content string // write: file content
 	env     []string
-	args    []string // run: argv; pack: objects; cp, mv: [target]
+	args    []string // run, probe: argv; pack: objects; cp, mv: [target]
 }
 
 // A section is the statements `go build -n` prints under a "# importpath"
@@ -67,7 +67,28 @@ func parseScript(script, dir string) ([]*section, error) {
 			cur.stmts = append(cur.stmts, st)
 		}
 	}
+	for _, s := range sections {
+		if s.objdir == "" {
+			s.objdir = inferObjdir(s.stmts)
+		}
+	}
 	return sections, nil
+}
+
+var objdirPrefix = regexp.MustCompile(`^\$WORK/b\d+/`)
+
+// inferObjdir finds a section's work directory from the files it writes
+// when go did not make it right before the header (test scripts make some
+// work directories early).
+func inferObjdir(stmts []statement) string {
+	for _, st := range stmts {
+		if st.kind == "write" {
+			if m := objdirPrefix.FindString(st.file); m != "" {
+				return strings.TrimSuffix(m, "/")
+			}
+		}
+	}
+	return ""
 }
 
 // parseStatement parses the statement starting at lines[i]; consumed is the
@@ -96,13 +117,22 @@ func parseStatement(lines []string, i int, dir *string) (st statement, consumed 
 	case echoLine.MatchString(line):
 		m := echoLine.FindStringSubmatch(line)
 		return statement{kind: "write", file: m[2], content: m[1] + "\n"}, 0, nil
+	case strings.HasSuffix(line, " # test for internal linking errors (succeeded)"):
+		// A repeat of the cgo link just before it, only checking it works.
+		return statement{kind: "skip"}, 0, nil
 	case strings.HasPrefix(line, "go tool buildid -w "), strings.HasPrefix(line, "rm -rf "):
 		// Build IDs are empty (-buildid=) and scratch space is the builder's.
 		return statement{kind: "skip"}, 0, nil
 	}
+	// cmd/go asks whether the C compiler takes a flag ("… || true"); under
+	// -n it assumes not, so the planner runs these probes itself (cgo.go).
+	line, probe := strings.CutSuffix(line, " || true")
 	words, err := splitWords(strings.TrimSuffix(line, " # internal"))
 	if err != nil {
 		return st, 0, err
+	}
+	if probe {
+		return statement{kind: "probe", dir: *dir, args: words}, 0, nil
 	}
 	switch {
 	case len(words) == 2 && words[0] == "cd":

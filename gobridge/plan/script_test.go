@@ -110,7 +110,7 @@ func TestParseScriptRejectsUnknownSteps(t *testing.T) {
 func TestUnitsRewritePaths(t *testing.T) {
 	sections, err := parseScript(sampleScript, "/src/m")
 	require.NoError(t, err)
-	ub := newUnitBuilder(&Config{Dir: "/src/m"}, []string{"GOOS=linux"}, sections)
+	ub := newUnitBuilder(&Config{Dir: "/src/m"}, []string{"GOOS=linux"}, sections, nil)
 	units, err := ub.units(sections[0], &Package{ImportPath: "example.com/m/lib", Dir: "/src/m/lib"})
 	require.NoError(t, err)
 	require.Len(t, units, 1)

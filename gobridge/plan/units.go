@@ -64,13 +64,16 @@ type unitBuilder struct {
 	// its module cache, to their store paths.
 	moduleDirs map[string]string
 	modCache   string // the module cache holding moduleDirs
+	goRoot     string
+	cc         string         // the C compiler, "" without cgo
+	probes     compilerProbes // what cc takes (cgo.go)
 	toolEnv    []string
 	objdirPkg  map[string]string // "b012" -> import path
 }
 
-func newUnitBuilder(cfg *Config, toolEnv []string, sections []*section) *unitBuilder {
+func newUnitBuilder(cfg *Config, toolEnv []string, sections []*section, probes compilerProbes) *unitBuilder {
 	u := &unitBuilder{moduleRoot: cfg.Dir, moduleDirs: cfg.ModuleDirs, modCache: cfg.ModCache,
-		toolEnv: toolEnv, objdirPkg: map[string]string{}}
+		goRoot: cfg.GoRoot, cc: cfg.CC, probes: probes, toolEnv: toolEnv, objdirPkg: map[string]string{}}
 	for _, s := range sections {
 		if s.objdir != "" {
 			u.objdirPkg[strings.TrimPrefix(s.objdir, "$WORK/")] = s.pkg
@@ -93,7 +96,7 @@ func (u *unitBuilder) units(s *section, pkg *Package) ([]*Unit, error) {
 		}
 	}
 	compile := &Unit{ImportPath: s.pkg, Mode: "compile"}
-	if pkg != nil && !pkg.Standard {
+	if pkg != nil && !pkg.Standard && pkg.testMain == "" {
 		if dir, ok := u.moduleDirOf(pkg.Dir); ok {
 			compile.Inputs = []string{u.moduleDirs[dir]}
 		} else if rewritten := u.rewritePaths(pkg.Dir); rewritten != pkg.Dir {
@@ -102,7 +105,7 @@ func (u *unitBuilder) units(s *section, pkg *Package) ([]*Unit, error) {
 			return nil, fmt.Errorf("plan: package %s is in %s, outside the module and the module cache", s.pkg, pkg.Dir)
 		}
 	}
-	if err := u.fill(compile, s, s.stmts[:linkAt], false); err != nil {
+	if err := u.fill(compile, s, pkg, s.stmts[:linkAt], false); err != nil {
 		return nil, err
 	}
 	compile.Action.Steps = append(compile.Action.Steps, action.Step{Install: &action.Install{
@@ -110,7 +113,7 @@ func (u *unitBuilder) units(s *section, pkg *Package) ([]*Unit, error) {
 	units := []*Unit{compile}
 	if linkAt < len(s.stmts) {
 		link := &Unit{ImportPath: s.pkg, Mode: "link"}
-		if err := u.fill(link, s, s.stmts[linkAt:], true); err != nil {
+		if err := u.fill(link, s, pkg, s.stmts[linkAt:], true); err != nil {
 			return nil, err
 		}
 		if link.Binary == "" {
@@ -122,7 +125,7 @@ func (u *unitBuilder) units(s *section, pkg *Package) ([]*Unit, error) {
 }
 
 // fill converts statements into u's action steps, rewriting paths.
-func (u *unitBuilder) fill(unit *Unit, s *section, stmts []statement, linking bool) error {
+func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []statement, linking bool) error {
 	own := strings.TrimPrefix(s.objdir, "$WORK/")
 	deps := map[string]bool{}
 	var rewriteErr error
@@ -170,6 +173,9 @@ func (u *unitBuilder) fill(unit *Unit, s *section, stmts []statement, linking bo
 		case "cp":
 			a.Steps = append(a.Steps, action.Step{Copy: &action.Copy{From: rw(st.file), To: rw(st.args[0])}})
 		case "run":
+			if u.cc != "" && st.args[0] == u.cc && pkg != nil {
+				st.args = u.cgoArgs(st, s.objdir, pkg)
+			}
 			args := rwAll(st.args)
 			if strings.HasSuffix(args[0], compileCmd) {
 				args = normalizeCompileFlags(args)
