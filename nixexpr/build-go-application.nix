@@ -21,6 +21,7 @@
 #   allowGoReference   false    may $out refer to the toolchain or the sources?
 #                               (enforced with disallowedReferences)
 #   passthru, meta     { }      meta.mainProgram defaults to the only program
+#                               (or to the one named pname)
 #
 # The result's $out/bin holds one program per main package; passthru has
 # `packages` (import path -> the derivation compiling it), `binaries`
@@ -147,7 +148,10 @@ let
     + "}\n");
 
   programs = builtins.attrNames graph.binaries;
-  defaultMeta = if builtins.length programs == 1 then { mainProgram = builtins.head programs; } else { };
+  defaultMeta =
+    if builtins.length programs == 1 then { mainProgram = builtins.head programs; }
+    else if builtins.elem pname programs then { mainProgram = pname; }
+    else { };
   extras = { inherit graph packages graphDot tests testBinaries; binaries = graph.binaries; };
 in
 app // extras // {

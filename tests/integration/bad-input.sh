@@ -35,3 +35,17 @@ if gg_build --arg src "$TMP/syntax" > /dev/null 2>&1; then fail "a syntax error 
 grep -q 'example.com/multi/internal/leaf' "$TMP/build.log" || { cat "$TMP/build.log"; fail "build log does not name the package"; }
 grep -q 'syntax error' "$TMP/build.log" || { cat "$TMP/build.log"; fail "build log does not show the compiler's message"; }
 say "ok: a syntax error fails the build of example.com/multi/internal/leaf with the compiler's message"
+
+# subPackages lists programs: a library package is an error naming it.
+expect_eval_error "($gg { src = $ROOT/tests/fixtures/multi; subPackages = [ \"internal/leaf\" ]; }).drvPath" \
+  'subPackages: ./internal/leaf is package leaf \(example.com/multi/internal/leaf\), not a main package'
+expect_eval_error "($gg { src = $ROOT/tests/fixtures/hello; goos = \"plan10\"; }).drvPath" \
+  'goos "plan10".*unsupported GOOS/GOARCH pair plan10/amd64'
+
+# A package that only builds with cgo, while cgo is off.
+mkdir -p "$TMP/cgoonly/m"
+printf 'module example.com/cgoonly\n\ngo 1.22\n' > "$TMP/cgoonly/go.mod"
+printf 'package main\n\nimport "example.com/cgoonly/m"\n\nfunc main() { println(m.Two()) }\n' > "$TMP/cgoonly/main.go"
+printf 'package m\n\n// static int two(void) { return 2; }\nimport "C"\n\nfunc Two() int { return int(C.two()) }\n' > "$TMP/cgoonly/m/m.go"
+expect_eval_error "($gg { src = $TMP/cgoonly; }).drvPath" \
+  'package example.com/cgoonly/m needs cgo \(m.go imports "C"\).*env.CGO_ENABLED = 1'
