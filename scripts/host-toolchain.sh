@@ -1,8 +1,10 @@
 #!/bin/sh
-# Adds the host's Go toolchain (`go env GOROOT`) and a static busybox (as
-# bin/sh) to the Nix store, for machines without nixpkgs, and writes a Nix
-# file naming them:   { go = <store path>; busybox = <store path>; }
-# Idempotent: if the file exists and its paths are valid, nothing is done.
+# Adds the host's Go toolchain (`go env GOROOT`), a static busybox (as
+# bin/sh) and the host's gcc (scripts/host-cc.sh: bin/cc, for cgo) to the
+# Nix store, for machines without nixpkgs, and writes a Nix file naming them:
+#   { go = <store path>; busybox = <store path>; cc = <store path>; }
+# Idempotent: if the file exists, names cc and its paths are valid, nothing
+# is done.
 #
 # Usage: scripts/host-toolchain.sh OUT.nix
 set -eu
@@ -10,7 +12,7 @@ out=${1:?usage: host-toolchain.sh OUT.nix}
 
 if [ -f "$out" ]; then
   paths=$(grep -o '/nix/store/[^"]*' "$out" || true)
-  if [ -n "$paths" ] && nix-store --check-validity $paths 2>/dev/null; then
+  if [ -n "$paths" ] && grep -q '^ *cc = ' "$out" && nix-store --check-validity $paths 2>/dev/null; then
     exit 0
   fi
 fi
@@ -30,12 +32,15 @@ add() { # add PATH NAME: copy PATH into the store under NAME, print the store pa
 echo "host-toolchain: adding $goroot (go $goversion) and busybox to the Nix store" >&2
 go_path=$(add "$goroot" "go-$goversion")
 busybox_path=$(add "$tmp/busybox" "busybox-static")
+cc_path=$("$(dirname "$0")/host-cc.sh" "$busybox_path")
 
 mkdir -p "$(dirname "$out")"
 cat > "$out" <<NIX
-# Written by scripts/host-toolchain.sh: the host's Go and a static busybox.
+# Written by scripts/host-toolchain.sh: the host's Go, a static busybox and
+# the host's gcc (bin/cc; scripts/host-cc.sh).
 {
   go = builtins.storePath "$go_path";
   busybox = builtins.storePath "$busybox_path";
+  cc = builtins.storePath "$cc_path";
 }
 NIX

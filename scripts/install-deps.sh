@@ -1,15 +1,16 @@
 #!/bin/sh
 # Installs, idempotently, what nix-gograph needs on a Debian 12 machine:
 # Debian's Nix (2.8.0), the C++ toolchain and libraries the Nix headers use,
-# a static busybox for sandboxed builders, and the Nix headers for exactly the
-# installed nix-bin, taken from Debian's source package.
+# a static busybox for sandboxed builders, patchelf (scripts/host-cc.sh; also
+# in the Debian sid root of `make nix-modern`, if built), and the Nix headers
+# for exactly the installed nix-bin, taken from Debian's source package.
 #
 # Usage: scripts/install-deps.sh CACHE_DIR
 #   Headers land in CACHE_DIR/nix-<version>/include (with a matching config.h).
 set -eu
 
 cache=${1:?usage: install-deps.sh CACHE_DIR}
-packages="nix-bin pkg-config g++ make dpkg-dev libboost-dev nlohmann-json3-dev libgc-dev busybox-static"
+packages="nix-bin pkg-config g++ make dpkg-dev libboost-dev nlohmann-json3-dev libgc-dev busybox-static patchelf"
 
 missing=""
 for p in $packages; do
@@ -35,6 +36,17 @@ if [ -n "$missing" ] || [ -n "$need_src" ]; then
   if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
   fi
+fi
+
+# scripts/host-cc.sh runs in the sid root too (tests/with-nix 2.34).
+root=$cache/sid
+if [ -f "$root/.stamp-build-deps" ] && [ ! -x "$root/usr/bin/patchelf" ]; then
+  echo "install-deps: installing patchelf in $root" >&2
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
+  unshare -m sh -c 'mount --bind /proc "$1/proc" && mount --bind /dev "$1/dev" &&
+    mount --bind /dev/pts "$1/dev/pts" &&
+    exec chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+      sh -c "apt-get update -qq && apt-get install -y -qq patchelf >/dev/null"' sh "$root"
 fi
 
 # Headers for exactly the installed Nix, unless pkg-config finds real ones

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/action"
 )
 
 // Under -n, cmd/go assumes the C compiler takes none of the optional flags
@@ -124,4 +126,22 @@ func cgoFile(p *Package) string {
 		}
 	}
 	return ""
+}
+
+// usesCC reports whether a runs the C compiler, directly, through the cgo
+// tool or through the linker (-extld).
+func (u *unitBuilder) usesCC(a *action.Action) bool {
+	if u.cc == "" {
+		return false
+	}
+	for _, st := range a.Steps {
+		if st.Run == nil {
+			continue
+		}
+		if st.Run.Args[0] == u.cc || strings.HasSuffix(st.Run.Args[0], "/cgo") ||
+			slices.Contains(st.Run.Args, "-extld="+u.cc) {
+			return true
+		}
+	}
+	return false
 }

@@ -15,8 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-
-	"github.com/nix-gograph/nix-gograph/gobridge/action"
 )
 
 // Config is what changes how a module is built.
@@ -175,10 +173,6 @@ func joinQuoted(flags []string) string {
 func (g *goRunner) toolEnv() ([]string, error) {
 	names := []string{"GOOS", "GOARCH", "GO386", "GOAMD64", "GOARM", "GOARM64", "GOMIPS", "GOMIPS64",
 		"GOPPC64", "GORISCV64", "GOWASM", "GOEXPERIMENT", "GOFIPS140", "CGO_ENABLED", "GOROOT"}
-	if g.cfg.CGO {
-		// The cgo tool runs $CC; the C compiler needs scratch space.
-		names = append(names, "CC")
-	}
 	out, _, err := g.run(append([]string{"env"}, names...)...)
 	if err != nil {
 		return nil, fmt.Errorf("go env: %w", err)
@@ -190,9 +184,6 @@ func (g *goRunner) toolEnv() ([]string, error) {
 	env := make([]string, 0, len(names)+1)
 	for i, n := range names {
 		env = append(env, n+"="+values[i])
-	}
-	if g.cfg.CGO {
-		env = append(env, "TMPDIR="+action.WorkVar)
 	}
 	return append(env, "TERM=dumb"), nil
 }

@@ -35,27 +35,36 @@ var (
 )
 
 // parseScript splits the output of `go build -n`, run in dir, into sections.
+//
+// A package's work starts with `mkdir -p $WORK/bNNN/`; its header usually
+// follows at once, but some steps (the cgo tool, for one) are printed
+// between the two, and belong to the package whose header comes next.
 func parseScript(script, dir string) ([]*section, error) {
 	lines := strings.Split(script, "\n")
 	var sections []*section
 	cur := &section{}
-	pendingObjdir := ""
+	var opened *section // work begun under `mkdir -p $WORK/bNNN/`, header not yet seen
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
 		if line == "#" && i+2 < len(lines) && strings.HasPrefix(lines[i+1], "# ") && lines[i+2] == "#" {
-			cur = &section{pkg: strings.TrimPrefix(lines[i+1], "# "), objdir: pendingObjdir}
+			cur = &section{pkg: strings.TrimPrefix(lines[i+1], "# ")}
+			if opened != nil {
+				cur.objdir, cur.stmts = opened.objdir, opened.stmts
+				opened = nil
+			}
 			sections = append(sections, cur)
-			pendingObjdir = ""
 			i += 2
 			continue
 		}
 		if line == "" {
 			continue
 		}
-		pendingObjdir = ""
 		if m := objdirLine.FindStringSubmatch(line); m != nil {
 			// A package's work directory: the builder makes its own.
-			pendingObjdir = m[1]
+			if opened != nil && len(opened.stmts) > 0 {
+				return nil, fmt.Errorf("plan: go build -n: work in %s has no package header", opened.objdir)
+			}
+			opened = &section{objdir: m[1]}
 			continue
 		}
 		st, consumed, err := parseStatement(lines, i, &dir)
@@ -63,9 +72,16 @@ func parseScript(script, dir string) ([]*section, error) {
 			return nil, fmt.Errorf("plan: go build -n line %d: %w", i+1, err)
 		}
 		i += consumed
-		if st.kind != "skip" {
+		switch {
+		case st.kind == "skip":
+		case opened != nil:
+			opened.stmts = append(opened.stmts, st)
+		default:
 			cur.stmts = append(cur.stmts, st)
 		}
+	}
+	if opened != nil && len(opened.stmts) > 0 {
+		return nil, fmt.Errorf("plan: go build -n: work in %s has no package header", opened.objdir)
 	}
 	for _, s := range sections {
 		if s.objdir == "" {

@@ -190,6 +190,11 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 				From: rw(st.file), To: "bin/" + unit.Binary, Executable: true}})
 		}
 	}
+	if u.usesCC(a) {
+		// The cgo tool and external linking run $CC, which needs scratch
+		// space; only these actions see (and depend on) the C toolchain.
+		a.Env = append(slices.Clip(a.Env), "CC="+u.cc, "TMPDIR="+action.WorkVar)
+	}
 	unit.Deps = slices.Sorted(maps.Keys(deps))
 	return rewriteErr
 }
