@@ -39,13 +39,17 @@ CXXFLAGS += $(CXXSTD) -fPIC -Wall -Wno-deprecated-declarations \
 
 PLUGIN := $(BUILD)/libnix-gograph.so
 GO_ARCHIVE := $(BUILD)/libgobridge.a
+PLANNER := build/planner/bin/gograph
 CXX_SRCS := $(wildcard cshim/*.cc plugin/*.cc)
 CXX_OBJS := $(patsubst %.cc,$(BUILD)/obj/%.o,$(CXX_SRCS))
 GO_SRCS := go.mod go.sum $(shell find gobridge -name '*.go' -not -name '*_test.go')
 
-.PHONY: all deps nix-modern plugin demo test unit-test integration-test bench clean
+.PHONY: all deps nix-modern plugin planner demo test unit-test integration-test bench clean
 all: plugin
-plugin: $(PLUGIN)
+# The plugin, and the planner command the modes without the plugin run in
+# derivations (static, so it runs in the sandbox of either Nix).
+plugin: $(PLUGIN) $(PLANNER)
+planner: $(PLANNER)
 
 deps:
 	scripts/install-deps.sh $(CACHE)
@@ -55,6 +59,10 @@ deps:
 NIX_TARBALL ?= ../shared/vendor/nix-2.34.8.tar.xz
 nix-modern:
 	scripts/nix-modern.sh $(CACHE) $(NIX_TARBALL)
+
+$(PLANNER): $(GO_SRCS)
+	@mkdir -p $(dir $@)
+	CGO_ENABLED=0 $(GO) build -trimpath -o $@ ./gobridge/cmd/gograph
 
 $(GO_ARCHIVE): $(GO_SRCS)
 	@mkdir -p $(BUILD)

@@ -18,6 +18,10 @@
 #                               tests passing (one derivation per package)
 #   checkFlags         [ ]      test flags: "-run=…", "-skip=…", "-short", …
 #   go                 the library's toolchain
+#   mode               "plugin" when builtins.goPackageGraph exists, else "ifd":
+#                      plan in a derivation and import the plan (no plugin)
+#   lockFile           <modRoot>/gograph.lock   (mode "ifd": one Nix hash per
+#                      module; `gograph lock DIR > DIR/gograph.lock`)
 #   allowGoReference   false    may $out refer to the toolchain or the sources?
 #                               (enforced with disallowedReferences)
 #   passthru, meta     { }      meta.mainProgram defaults to the only program
@@ -28,7 +32,7 @@
 # (name -> link derivation), `tests` (import path -> the derivation running
 # its tests), `testBinaries` (import path -> the derivation linking them),
 # `graph` (all of builtins.goPackageGraph's result) and `graphDot`.
-{ defaultGo, defaultCc, busybox, gographBuilder }:
+{ defaultGo, defaultCc, busybox, gographBuilder, planner, cacert }:
 
 { pname
 , version
@@ -48,6 +52,8 @@
 , doCheck ? true
 , checkFlags ? [ ]
 , go ? defaultGo
+, mode ? (if builtins ? goPackageGraph then "plugin" else "ifd")
+, lockFile ? null
 , allowGoReference ? false
 , passthru ? { }
 , meta ? { }
@@ -62,7 +68,7 @@ let
     else if builtins.isPath src then src + "/${modRoot}"
     else "${src}/${modRoot}";
 
-  graph = builtins.goPackageGraph ({
+  planArgs = {
     inherit subPackages excludedPackages tags gcflags asmflags cgo;
     src = moduleSrc;
     ldflags = ldflags ++ (if hasBuildId then [ ] else [ "-buildid=" ]);
@@ -72,7 +78,17 @@ let
   }
   // (if cgo then { cc = "${cc}"; } else { })
   // (if goos == null then { } else { inherit goos; })
-  // (if goarch == null then { } else { inherit goarch; }));
+  // (if goarch == null then { } else { inherit goarch; });
+
+  modes = {
+    plugin = if builtins ? goPackageGraph then builtins.goPackageGraph planArgs
+      else throw "buildGoApplication: mode \"plugin\" needs the nix-gograph plugin (--option plugin-files …/libnix-gograph.so)";
+    ifd = import ./ifd.nix { inherit planner cacert; } (planArgs // {
+      lockFile = if lockFile != null then lockFile
+        else if builtins.isPath moduleSrc then moduleSrc + "/gograph.lock" else "${moduleSrc}/gograph.lock";
+    });
+  };
+  graph = modes.${mode} or (throw "buildGoApplication: unknown mode \"${toString mode}\" (\"plugin\" or \"ifd\")");
 
   # `go test` passes its test flags to the binary as -test.<flag>.
   testFlag = flag:

@@ -6,9 +6,10 @@
 # `go` is the default toolchain (a store path or derivation whose bin/go is
 # Go); `busybox` a static busybox with bin/sh, used by the few derivations
 # that need a shell; `cc` (optional) the default C toolchain for cgo, a
-# store path or derivation with bin/cc. Needs the nix-gograph plugin
-# (builtins.goPackageGraph).
-{ go, busybox, cc ? null }:
+# store path or derivation with bin/cc; `planner` (for mode "ifd", without
+# the plugin) a store path with bin/gograph, the static planner command;
+# `cacert` (optional) a CA bundle file its module downloads trust.
+{ go, busybox, cc ? null, planner ? null, cacert ? null }:
 
 let
   gographBuilder = import ./gograph-builder.nix { inherit go busybox; };
@@ -18,6 +19,9 @@ in
   buildGoApplication = import ./build-go-application.nix {
     defaultGo = go;
     defaultCc = cc;
+    inherit cacert;
+    planner = if planner != null then planner else throw
+      "nix-gograph: mode \"ifd\" needs the planner: import ./nixexpr { planner = <store path with bin/gograph>; … } (make builds build/planner)";
     inherit busybox gographBuilder;
   };
 }

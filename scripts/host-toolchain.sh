@@ -12,7 +12,7 @@ out=${1:?usage: host-toolchain.sh OUT.nix}
 
 if [ -f "$out" ]; then
   paths=$(grep -o '/nix/store/[^"]*' "$out" || true)
-  if [ -n "$paths" ] && grep -q '^ *cc = ' "$out" && nix-store --check-validity $paths 2>/dev/null; then
+  if [ -n "$paths" ] && grep -q '^ *cacert = ' "$out" && nix-store --check-validity $paths 2>/dev/null; then
     exit 0
   fi
 fi
@@ -33,14 +33,19 @@ echo "host-toolchain: adding $goroot (go $goversion) and busybox to the Nix stor
 go_path=$(add "$goroot" "go-$goversion")
 busybox_path=$(add "$tmp/busybox" "busybox-static")
 cc_path=$("$(dirname "$0")/host-cc.sh" "$busybox_path")
+# The CA bundle module downloads in fixed-output derivations trust (Nix 2.8's
+# sandbox has none; the network here may present its own CA).
+cp "${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" "$tmp/ca-certificates.crt"
+cacert_path=$(add "$tmp/ca-certificates.crt" "ca-certificates.crt")
 
 mkdir -p "$(dirname "$out")"
 cat > "$out" <<NIX
-# Written by scripts/host-toolchain.sh: the host's Go, a static busybox and
-# the host's gcc (bin/cc; scripts/host-cc.sh).
+# Written by scripts/host-toolchain.sh: the host's Go, a static busybox, the
+# host's gcc (bin/cc; scripts/host-cc.sh) and its CA certificates.
 {
   go = builtins.storePath "$go_path";
   busybox = builtins.storePath "$busybox_path";
   cc = builtins.storePath "$cc_path";
+  cacert = builtins.storePath "$cacert_path";
 }
 NIX

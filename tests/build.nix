@@ -4,6 +4,10 @@
 { src, ... }@args:
 
 let
-  gograph = import ../nixexpr (import ../build/host-toolchain.nix);
+  # build/planner holds the static planner (make plugin builds it), for
+  # mode = "ifd".
+  gograph = import ../nixexpr (import ../build/host-toolchain.nix // {
+    planner = builtins.path { path = ../build/planner; name = "gograph-planner"; };
+  });
 in
 gograph.buildGoApplication ({ pname = "app"; version = "0"; } // args)

@@ -145,10 +145,7 @@ func unitDerivation(drvs *drvSet, req *Request, u *plan.Unit, archives map[strin
 	actionJSON := plan.ResolveArchives(string(data), func(ip string) string {
 		return archives[ip].Outputs["out"] + "/" + action.ArchiveName
 	})
-	name := "go-" + nixstore.SanitizeName(u.ImportPath)
-	if u.Mode == "link" {
-		name = nixstore.SanitizeName(u.Binary) + "-link"
-	}
+	name := unitName(u)
 	env := map[string]string{"gographAction": actionJSON, "passAsFile": "gographAction"}
 	var extra []StoreInput
 	if req.CC != nil && strings.Contains(actionJSON, req.CC.Path) {

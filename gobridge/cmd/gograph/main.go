@@ -1,10 +1,21 @@
 // Command gograph is nix-gograph's planner as a command: it answers the same
-// JSON requests the Nix plugin sends (see docs/abi.md), for debugging and for
-// modes that run without the plugin.
+// JSON requests the Nix plugin sends (see docs/abi.md), for debugging, and
+// does the work of the modes that run without the plugin.
 //
-//	gograph plan REQUEST.json   print the response
-//	gograph lock MODULE_DIR      print the lock file for modes without the
-//	                             plugin (package lock): one Nix hash per module
+//	gograph plan REQUEST.json              print the plugin's response
+//	gograph lock MODULE_DIR                print the lock file for modes without
+//	                                       the plugin (package lock)
+//	gograph plan-units REQUEST.json OUT    plan inside a derivation (IFD mode;
+//	                                       graph.PlanUnits) and write OUT;
+//	                                       REQUEST.json may be env:VAR
+//	gograph fetch-module MOD@VER H1 OUT    download a module zip, check it
+//	                                       against go.sum's H1, extract it to OUT
+//	gograph fetch-gomod MOD@VER H1 OUT     download a module's go.mod, check it
+//
+// The fetch commands run in fixed-output derivations: GOPROXY, GOPRIVATE,
+// GONOPROXY, GOINSECURE and NETRC come from the environment, and TLS
+// certificates, when the system has none (a build sandbox), from the roots
+// compiled in (golang.org/x/crypto/x509roots/fallback).
 //
 // Downloaded modules are removed on exit, as the plugin removes them once it
 // has added them to the store.
@@ -14,6 +25,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
+
+	_ "golang.org/x/crypto/x509roots/fallback"
+	"golang.org/x/mod/module"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/graph"
 	"github.com/nix-gograph/nix-gograph/gobridge/lock"
@@ -21,27 +36,26 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 3 {
-		usage()
-	}
+	args := os.Args[1:]
 	var err error
-	switch os.Args[1] {
-	case "plan":
-		err = plan(os.Args[2])
-	case "lock":
-		err = writeLock(os.Args[2])
+	switch {
+	case len(args) == 2 && args[0] == "plan":
+		err = plan(args[1])
+	case len(args) == 2 && args[0] == "lock":
+		err = writeLock(args[1])
+	case len(args) == 3 && args[0] == "plan-units":
+		err = planUnits(args[1], args[2])
+	case len(args) == 4 && (args[0] == "fetch-module" || args[0] == "fetch-gomod"):
+		err = fetch(args[0], args[1], args[2], args[3])
 	default:
-		usage()
+		fmt.Fprintln(os.Stderr, "usage: gograph plan REQUEST.json | lock MODULE_DIR | plan-units REQUEST.json OUT |\n"+
+			"       fetch-module MODULE@VERSION H1 OUT | fetch-gomod MODULE@VERSION H1 OUT")
+		os.Exit(2)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gograph:", err)
 		os.Exit(1)
 	}
-}
-
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: gograph plan REQUEST.json | gograph lock MODULE_DIR")
-	os.Exit(2)
 }
 
 func plan(requestFile string) error {
@@ -54,6 +68,64 @@ func plan(requestFile string) error {
 	fmt.Println()
 	removeTempDirs(resp)
 	return nil
+}
+
+// planUnits plans an IFD request and writes the units as JSON to out.
+// "env:NAME" names the request file by an environment variable (Nix's
+// passAsFile).
+func planUnits(requestFile, out string) error {
+	if name, ok := strings.CutPrefix(requestFile, "env:"); ok {
+		requestFile = os.Getenv(name)
+	}
+	data, err := os.ReadFile(requestFile)
+	if err != nil {
+		return err
+	}
+	req, err := graph.ParseIFDRequest(data)
+	if err != nil {
+		return err
+	}
+	units, err := graph.PlanUnits(req)
+	if err != nil {
+		return err
+	}
+	data, err = json.Marshal(units)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(out, data, 0o644)
+}
+
+// fetch downloads one module's zip (extracted to out) or go.mod (written
+// to out), verified against go.sum's hash h1.
+func fetch(what, modVersion, h1, out string) error {
+	path, version, ok := cutVersion(modVersion)
+	if !ok {
+		return fmt.Errorf("%s: %q is not MODULE@VERSION", what, modVersion)
+	}
+	mod := module.Version{Path: path, Version: version}
+	f, err := modfetch.NewFetcher(modfetch.ConfigFromEnv())
+	if err != nil {
+		return err
+	}
+	if what == "fetch-module" {
+		return f.Zip(mod, h1, out)
+	}
+	data, err := f.GoMod(mod, h1)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(out, data, 0o444)
+}
+
+// cutVersion splits MODULE@VERSION at its last "@".
+func cutVersion(s string) (path, version string, ok bool) {
+	for i := len(s) - 1; i > 0; i-- {
+		if s[i] == '@' {
+			return s[:i], s[i+1:], i+1 < len(s)
+		}
+	}
+	return "", "", false
 }
 
 // writeLock prints the lock file of the module in dir, fetching modules with
