@@ -19,7 +19,10 @@
 #   checkFlags         [ ]      test flags: "-run=…", "-skip=…", "-short", …
 #   go                 the library's toolchain
 #   mode               "plugin" when builtins.goPackageGraph exists, else "ifd":
-#                      plan in a derivation and import the plan (no plugin)
+#                      plan in a derivation and import the plan (no plugin);
+#                      "dynamic": RFC 92 dynamic derivations (Nix 2.34 with
+#                      dynamic-derivations ca-derivations recursive-nix);
+#                      passthru.producer is the derivation producing the .drv
 #   lockFile           <modRoot>/gograph.lock   (mode "ifd": one Nix hash per
 #                      module; `gograph lock DIR > DIR/gograph.lock`)
 #   allowGoReference   false    may $out refer to the toolchain or the sources?
@@ -32,7 +35,7 @@
 # (name -> link derivation), `tests` (import path -> the derivation running
 # its tests), `testBinaries` (import path -> the derivation linking them),
 # `graph` (all of builtins.goPackageGraph's result) and `graphDot`.
-{ defaultGo, defaultCc, busybox, gographBuilder, planner, cacert }:
+{ defaultGo, defaultCc, busybox, gographBuilder, planner, cacert, nixClient }:
 
 { pname
 , version
@@ -83,71 +86,21 @@ let
   modes = {
     plugin = if builtins ? goPackageGraph then builtins.goPackageGraph planArgs
       else throw "buildGoApplication: mode \"plugin\" needs the nix-gograph plugin (--option plugin-files …/libnix-gograph.so)";
-    ifd = import ./ifd.nix { inherit planner cacert; } (planArgs // {
-      lockFile = if lockFile != null then lockFile
-        else if builtins.isPath moduleSrc then moduleSrc + "/gograph.lock" else "${moduleSrc}/gograph.lock";
-    });
+    ifd = import ./ifd.nix { inherit planner cacert; } (planArgs // { lockFile = lockFile'; });
   };
-  graph = modes.${mode} or (throw "buildGoApplication: unknown mode \"${toString mode}\" (\"plugin\" or \"ifd\")");
+  lockFile' = if lockFile != null then lockFile
+    else if builtins.isPath moduleSrc then moduleSrc + "/gograph.lock" else "${moduleSrc}/gograph.lock";
+  dynamic = import ./dynamic.nix { inherit planner busybox nixClient cacert; } (builtins.removeAttrs planArgs [ "builder" ] // {
+    inherit gographBuilder pname version doCheck checkFlags allowGoReference;
+    lockFile = lockFile';
+  });
+  graph = if mode == "dynamic" then { packages = { }; binaries = { }; tests = { }; }
+    else modes.${mode} or (throw "buildGoApplication: unknown mode \"${toString mode}\" (\"plugin\", \"ifd\" or \"dynamic\")");
 
-  # `go test` passes its test flags to the binary as -test.<flag>.
-  testFlag = flag:
-    if builtins.match "-test\\..*" flag != null then flag
-    else if builtins.match "--?[a-z].*" flag != null
-    then "-test." + builtins.head (builtins.match "--?(.*)" flag)
-    else flag;
-
-  # Running one package's tests: its directory (files and testdata/) is
-  # copied to where it sits in the module, and the test binary runs there.
-  runTest = importPath: test: derivation {
-    name = "test-" + builtins.replaceStrings [ "/" ] [ "-" ] importPath;
-    system = builtins.currentSystem;
-    builder = "${busybox}/bin/sh";
-    args = [ "-c" ''
-      set -e
-      dir=$TMPDIR/src/$testDir
-      mkdir -p $dir $out $TMPDIR/home
-      cp -r $testSrc/. $dir/
-      chmod -R u+w $dir
-      cd $dir
-      export HOME=$TMPDIR/home
-      status=0
-      $testBinary/bin/* -test.paniconexit0 -test.timeout=10m0s "$@" > $out/test.log 2>&1 || status=$?
-      cat $out/test.log
-      if [ $status != 0 ]; then
-        echo "FAIL: tests of $importPath (exit status $status)" >&2
-        exit $status
-      fi
-    '' "gograph-test" ] ++ map testFlag checkFlags;
-    inherit importPath;
-    testDir = test.dir;
-    testSrc = test.src;
-    testBinary = test.binary;
+  result = import ./app.nix { inherit busybox; } {
+    inherit graph pname version go doCheck checkFlags allowGoReference;
   };
-
-  tests = builtins.mapAttrs runTest (graph.tests or { });
-  testBinaries = builtins.mapAttrs (_: test: test.binary) (graph.tests or { });
-
-  binaries = builtins.attrValues graph.binaries;
-  sources = builtins.filter (s: s != null) (map (p: p.src) (builtins.attrValues graph.packages));
-  packages = builtins.listToAttrs (map
-    (p: { name = p.importPath; value = p.drv; })
-    (builtins.filter (p: p.drv != null) (builtins.attrValues graph.packages)));
-
-  app = derivation {
-    name = "${pname}-${version}";
-    system = builtins.currentSystem;
-    builder = "${busybox}/bin/sh";
-    args = [ "-c" ''
-      mkdir -p $out/bin
-      for link in $binaries; do cp $link/bin/* $out/bin/; done
-    '' ];
-    inherit binaries;
-    # The tests run in derivations of their own; the program needs them
-    # to have passed.
-    checks = if doCheck then builtins.attrValues tests else [ ];
-    disallowedReferences = if allowGoReference then [ ] else [ go ] ++ sources;
-  };
+  inherit (result) app tests testBinaries packages;
 
   # The import graph in Graphviz's DOT language; the module's own packages
   # are boxes, the standard library grey.
@@ -168,9 +121,10 @@ let
     if builtins.length programs == 1 then { mainProgram = builtins.head programs; }
     else if builtins.elem pname programs then { mainProgram = pname; }
     else { };
-  extras = { inherit graph packages graphDot tests testBinaries; binaries = graph.binaries; };
+  extras = { inherit graph packages graphDot tests testBinaries; binaries = graph.binaries; }
+    // (if mode == "dynamic" then { inherit (dynamic) producer; } else { });
 in
-app // extras // {
+(if mode == "dynamic" then dynamic.app else app) // extras // {
   meta = defaultMeta // meta;
   passthru = passthru // extras;
 } // passthru

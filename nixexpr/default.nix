@@ -8,8 +8,10 @@
 # that need a shell; `cc` (optional) the default C toolchain for cgo, a
 # store path or derivation with bin/cc; `planner` (for mode "ifd", without
 # the plugin) a store path with bin/gograph, the static planner command;
-# `cacert` (optional) a CA bundle file its module downloads trust.
-{ go, busybox, cc ? null, planner ? null, cacert ? null }:
+# `cacert` (optional) a CA bundle file its module downloads trust;
+# `nixClient` (mode "dynamic") a store path whose bin/nix runs in the
+# sandbox (scripts/nix-client.sh).
+{ go, busybox, cc ? null, planner ? null, cacert ? null, nixClient ? null }:
 
 let
   gographBuilder = import ./gograph-builder.nix { inherit go busybox; };
@@ -20,6 +22,8 @@ in
     defaultGo = go;
     defaultCc = cc;
     inherit cacert;
+    nixClient = if nixClient != null then nixClient else throw
+      "nix-gograph: mode \"dynamic\" needs a Nix client for recursive builds: import ./nixexpr { nixClient = <store path with bin/nix>; … } (scripts/nix-client.sh)";
     planner = if planner != null then planner else throw
       "nix-gograph: mode \"ifd\" needs the planner: import ./nixexpr { planner = <store path with bin/gograph>; … } (make builds build/planner)";
     inherit busybox gographBuilder;

@@ -1,10 +1,23 @@
 # The same build in every mode: for the multi-package fixture and the
-# module-with-dependencies fixture, mode "plugin" (builtins.goPackageGraph)
-# and mode "ifd" (plain Nix, no plugin loaded: the planner runs in a
-# derivation, modules come from gograph.lock) give the same binary, equal to
-# go build's. A missing or stale lock is an error naming the module and the
-# command that refreshes it.
+# module-with-dependencies fixture, mode "plugin" (builtins.goPackageGraph),
+# mode "ifd" (plain Nix, no plugin loaded: the planner runs in a
+# derivation, modules come from gograph.lock) and, on Nix 2.34, mode
+# "dynamic" (RFC 92: a producer derivation outputs the program's .drv) give
+# the same binary, equal to go build's. In mode dynamic a leaf edit rebuilds
+# only the leaf, its importers and the link; `nix build 'producer^out^out'`
+# gives the program too. A missing or stale lock is an error naming the
+# module and the command that refreshes it.
 . tests/lib.sh
+
+dynamic=
+case $(nix --version) in *" 2.3"[4-9]*) dynamic=yes ;; esac
+# build_dynamic ARGS…: nix-build tests/build.nix in mode dynamic, without
+# the plugin, with the experimental features RFC 92 needs.
+dyn_features="extra-experimental-features = dynamic-derivations ca-derivations recursive-nix"
+build_dynamic() {
+  NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix-build --no-out-link "$ROOT/tests/build.nix" --argstr mode dynamic "$@" \
+    2> "$TMP/build.log" || { cat "$TMP/build.log" >&2; return 1; }
+}
 
 # build_ifd ARGS…: nix-build tests/build.nix without the plugin.
 build_ifd() {
@@ -17,16 +30,47 @@ for fixture in multi deps; do
   cp -r "tests/fixtures/$fixture" "$src"
   plugin=$(gg_build --arg src "$src")
   ifd=$(build_ifd --arg src "$src")
-  grep -q "gograph-plan.json" "$TMP/build.log" || [ "$fixture" = multi ] ||
-    fail "$fixture: mode ifd did not run the planner in a derivation"
   # Mode "ifd" is the default without the plugin; asked for, it works with it too.
   [ "$(gg_build --arg src "$src" --argstr mode ifd)" = "$ifd" ] || fail "$fixture: mode = \"ifd\" with the plugin differs"
+  outs=("$plugin" "$ifd") modes="plugin and ifd"
+  if [ -n "$dynamic" ]; then
+    outs+=("$(build_dynamic --arg src "$src")") modes="plugin, ifd and dynamic"
+  fi
   go_build_ref "$src" "$TMP/$fixture.ref"
-  for out in "$plugin" "$ifd"; do
+  for out in "${outs[@]}"; do
     [ "$(sha "$out/bin/$fixture")" = "$(sha "$TMP/$fixture.ref")" ] || fail "$fixture: $out/bin/$fixture differs from go build's"
   done
-  say "ok: $fixture: modes plugin and ifd give bin/$fixture = go build's ($(sha "$TMP/$fixture.ref"))"
+  say "ok: $fixture: modes $modes give bin/$fixture = go build's ($(sha "$TMP/$fixture.ref"))"
 done
+
+if [ -n "$dynamic" ]; then
+  # One leaf edit in mode dynamic: the producer plans again; of the
+  # per-package derivations only the leaf, its importers and the link build.
+  word="leaf, dynamic $(date +%s%N)"
+  sed -i "s/return \"leaf\"/return \"$word\"/" "$TMP/multi/internal/leaf/leaf.go"
+  out=$(build_dynamic --arg src "$TMP/multi")
+  built_names | grep -E '^go-|-link$' > "$TMP/rebuilt.txt" || true
+  cat > "$TMP/expected.txt" <<'TXT'
+go-example.com-multi
+go-example.com-multi-internal-app
+go-example.com-multi-internal-base
+go-example.com-multi-internal-leaf
+go-example.com-multi-internal-left
+go-example.com-multi-internal-right
+multi-link
+TXT
+  diff -u "$TMP/expected.txt" "$TMP/rebuilt.txt" || fail "mode dynamic: a leaf edit rebuilt the wrong packages"
+  grep -qF "${word^^}" <<< "$("$out/bin/multi")" || fail "mode dynamic: the edit is not in the binary"
+  say "ok: mode dynamic: a leaf edit rebuilt $(wc -l < "$TMP/rebuilt.txt") package/link derivations (leaf, 5 importers, link), $(built_count) in all"
+
+  # The RFC 92 path form of the same program.
+  producer=$(NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix-instantiate --eval --raw -E \
+    "(import $ROOT/tests/build.nix { src = $TMP/multi; mode = \"dynamic\"; }).producer.drvPath" 2>/dev/null)
+  NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix build --no-link --print-out-paths "$producer^out^out" > "$TMP/path.txt" 2> "$TMP/nixbuild.log" ||
+    { cat "$TMP/nixbuild.log"; fail "nix build $producer^out^out failed"; }
+  [ "$(sha "$(cat "$TMP/path.txt")/bin/multi")" = "$(sha "$out/bin/multi")" ] || fail "$producer^out^out is not the program"
+  say "ok: nix build '${producer##*/}^out^out' gives the same bin/multi"
+fi
 
 # The modules of go.sum need the lock in mode ifd.
 mv "$TMP/deps/gograph.lock" "$TMP/deps.lock"

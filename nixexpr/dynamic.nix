@@ -1,0 +1,69 @@
+# Mode "dynamic" (RFC 92 dynamic derivations; Nix 2.34 with the
+# experimental features dynamic-derivations, ca-derivations and
+# recursive-nix): a producer derivation plans inside its build, adds every
+# per-package derivation to the store through recursive Nix (a Nix client,
+# scripts/nix-client.sh, talking to the daemon socket in NIX_REMOTE), and
+# outputs the program's .drv (a text-hashed output). The program is
+# `builtins.outputOf producer.outPath "out"`, or on the command line
+# `nix build '<producer .drv>^out^out'`.
+#
+# Inside, dynamic-inner.nix builds the same derivations as mode "ifd" from
+# the same plan, so the binaries are the same.
+{ planner, busybox, nixClient, cacert ? null, system ? builtins.currentSystem }:
+
+{ src, go, gographBuilder, lockFile
+, subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
+, goos ? "", goarch ? "", cgo, cc ? null, tests
+, pname, version, doCheck, checkFlags, allowGoReference
+}:
+
+let
+  builder = "${gographBuilder}/bin/gograph-builder";
+  plan = import ./plan.nix { inherit planner cacert system; } {
+    inherit src go builder lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc tests;
+    mode = "dynamic";
+  };
+  # What dynamic-inner.nix needs, as store paths (with context, so they are
+  # the producer's inputs).
+  innerArgs = builtins.toJSON {
+    src = "${plan.srcStore}";
+    go = "${go}";
+    gographBuilder = "${gographBuilder}";
+    busybox = "${busybox}";
+    cc = if cgo then "${cc}" else null;
+    moduleDirs = builtins.mapAttrs (_: d: "${d}") plan.moduleDirs;
+    inherit pname version doCheck checkFlags allowGoReference system;
+  };
+  producer = derivation {
+    name = "${pname}-${version}.drv";
+    inherit system;
+    __contentAddressed = true;
+    outputHashMode = "text";
+    outputHashAlgo = "sha256";
+    requiredSystemFeatures = [ "recursive-nix" ];
+    builder = "${busybox}/bin/sh";
+    args = [ "-c" ''
+      set -e
+      export PATH=${nixClient}/bin:${busybox}/bin HOME=$TMPDIR
+      export NIX_CONFIG="extra-experimental-features = nix-command"
+      ${planner}/bin/gograph plan-units env:requestPath $TMPDIR/plan.json
+      drv=$(nix-instantiate ${./.}/dynamic-inner.nix --argstr planFile $TMPDIR/plan.json --argstr argsFile $innerArgsPath)
+      cp $drv $out
+    '' ];
+    inherit (plan) request;
+    inherit innerArgs;
+    passAsFile = [ "request" "innerArgs" ];
+  };
+  program = builtins.outputOf producer.outPath "out";
+in
+{
+  inherit producer;
+  # A derivation around the dynamic output, so nix-build and derivation
+  # inputs take it like any other.
+  app = derivation {
+    name = "${pname}-${version}";
+    inherit system program;
+    builder = "${busybox}/bin/sh";
+    args = [ "-c" "cp -r $program $out" ];
+  };
+}

@@ -1,0 +1,44 @@
+# The planning derivation of the modes without the plugin: the planner
+# command (`gograph plan-units`) with the module's source, the toolchain and
+# the third-party modules (modules.nix) as inputs; its output is the plan
+# as JSON (graph.IFDPlan). Returns { drv; request; moduleDirs; }.
+{ planner, cacert ? null, system ? builtins.currentSystem }:
+
+{ src, go, builder, lockFile, mode
+, subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
+, goos ? "", goarch ? "", cgo, cc ? null, tests
+}:
+
+let
+  plain = builtins.unsafeDiscardStringContext;
+  moduleSources = import ./modules.nix { inherit planner cacert system; } { inherit src lockFile mode; };
+
+  # The module's files, without version-control metadata or result links.
+  srcStore = if builtins.isPath src then builtins.path {
+    path = src;
+    name = "source";
+    filter = p: type: !(builtins.elem (baseNameOf p) [ ".git" ".hg" ".svn" ]) && type != "symlink";
+  } else src;
+
+  storeInput = path: { inherit path; inputDrvs = [ ]; inputSrcs = [ ]; };
+  request = builtins.toJSON ({
+    src = "${srcStore}";
+    inherit subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo tests system;
+    go = storeInput "${go}";
+    builder = storeInput (plain builder);
+    modules = map (m: { inherit (m) path version; goMod = "${m.goMod}"; dir = if m.dir == null then null else "${m.dir}"; })
+      (builtins.attrValues moduleSources);
+  } // (if cgo then { cc = storeInput "${cc}"; } else { }));
+in
+{
+  inherit request srcStore;
+  drv = derivation {
+    name = "gograph-plan.json";
+    inherit system request;
+    passAsFile = [ "request" ];
+    builder = "${planner}/bin/gograph";
+    args = [ "plan-units" "env:requestPath" (builtins.placeholder "out") ];
+  };
+  moduleDirs = builtins.mapAttrs (_: m: m.dir)
+    (builtins.removeAttrs moduleSources (builtins.filter (k: moduleSources.${k}.dir == null) (builtins.attrNames moduleSources)));
+}
