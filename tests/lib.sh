@@ -59,3 +59,10 @@ expect_eval_error() {
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# multi_leaf_rebuilt: the derivations of tests/fixtures/multi an edit of
+# internal/leaf must rebuild: the leaf, its five importers and the link.
+multi_leaf_rebuilt() {
+  printf '%s\n' go-example.com-multi go-example.com-multi-internal-app go-example.com-multi-internal-base \
+    go-example.com-multi-internal-leaf go-example.com-multi-internal-left go-example.com-multi-internal-right multi-link
+}
