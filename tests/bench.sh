@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench: per-package Nix builds vs plain `go build`, measured in the same
-# run on the multi-package fixture and on webapp (~200 packages, mostly std).
-# Prints seconds and ratios (nix / go); lower ratios are better.
+# run on the multi-package fixture and on webapp (~200 packages, mostly std),
+# then multi in each mode (plugin, ifd, and dynamic on Nix 2.34): cold and
+# after a one-leaf edit. Prints seconds and ratios (nix / go); lower ratios
+# are better.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/nix-env.sh
@@ -61,6 +63,47 @@ go_bench() {
     go build -trimpath -buildvcs=false -ldflags=-buildid= -o "$TMP/go.out" .)
 }
 
+# mode_build MODE ARGS…: build tests/build.nix in MODE (ifd and dynamic
+# without the plugin).
+dyn_features="extra-experimental-features = dynamic-derivations ca-derivations recursive-nix"
+mode_build() {
+  local mode=$1; shift
+  case $mode in
+  plugin) gg_build "$@" ;;
+  ifd) nix-build --no-out-link "$ROOT/tests/build.nix" "$@" 2> "$TMP/build.log" ;;
+  dynamic) NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix-build --no-out-link "$ROOT/tests/build.nix" \
+    --argstr mode dynamic "$@" 2> "$TMP/build.log" ;;
+  esac
+}
+
+# bench_modes: the multi fixture, cold and after a leaf edit, in each mode.
+bench_modes() {
+  local modes=(plugin ifd) leaf=internal/leaf/leaf.go edit='"leaf"'
+  case $(nix --version) in *" 2.3"[4-9]*) modes+=(dynamic) ;; esac
+  local src="$TMP/multi-go"
+  rm -rf "$src" && cp -r tests/fixtures/multi "$src"
+  rm -rf "$TMP/gocache"
+  local go_cold; go_cold=$(timed go_bench "$src")
+  sed -i "s/$edit/$edit + \"$(date +%s%N)\"/" "$src/$leaf"
+  local go_edit; go_edit=$(timed go_bench "$src")
+  printf '%-8s %-28s %8s %8s %7s\n' "multi" "by mode" "cold(s)" "edit(s)" "ratio"
+  printf '%-8s %-28s %8s %8s %7s\n' "" "go build" "$go_cold" "$go_edit" ""
+  for mode in "${modes[@]}"; do
+    src="$TMP/multi-$mode"
+    rm -rf "$src" && cp -r tests/fixtures/multi "$src"
+    # A new file in no package: the source is new, so ifd and dynamic plan
+    # again, while the package derivations stay those deleted here.
+    date +%s%N > "$src/BENCH-NONCE"
+    nix-store --delete $(outputs "src = $src;") > /dev/null 2>&1 || true
+    local cold; cold=$(timed mode_build "$mode" --arg src "$src")
+    sed -i "s/$edit/$edit + \"$(date +%s%N)\"/" "$src/$leaf"
+    local edited; edited=$(timed mode_build "$mode" --arg src "$src")
+    printf '%-8s %-28s %8s %8s %7s\n' "" "$mode (cold/edit vs go)" "$cold" "$edited" \
+      "$(ratio "$cold" "$go_cold")/$(ratio "$edited" "$go_edit")"
+  done
+}
+
 echo "nix-gograph bench — $(nix --version), $(nproc) cores, $(date -u +%F)"
 bench multi internal/leaf/leaf.go '"leaf"'
 bench webapp internal/checksum/checksum.go 'hex.EncodeToString(sum\[:4\])'
+bench_modes
