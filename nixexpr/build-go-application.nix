@@ -22,7 +22,9 @@
 #                      plan in a derivation and import the plan (no plugin);
 #                      "dynamic": RFC 92 dynamic derivations (Nix 2.34 with
 #                      dynamic-derivations ca-derivations recursive-nix);
-#                      passthru.producer is the derivation producing the .drv
+#                      passthru.producer is the derivation producing the .drv;
+#                      "monolithic": one derivation running plain go build
+#                      (prepareCheckpointBuild / mkCheckpointBuild take it)
 #   lockFile           <modRoot>/gograph.lock   (mode "ifd": one Nix hash per
 #                      module; `gograph lock DIR > DIR/gograph.lock`)
 #   allowGoReference   false    may $out refer to the toolchain or the sources?
@@ -94,8 +96,13 @@ let
     inherit gographBuilder pname version doCheck checkFlags allowGoReference;
     lockFile = lockFile';
   });
-  graph = if mode == "dynamic" then { packages = { }; binaries = { }; tests = { }; }
-    else modes.${mode} or (throw "buildGoApplication: unknown mode \"${toString mode}\" (\"plugin\", \"ifd\" or \"dynamic\")");
+  # Mode monolithic; checkpoint.nix calls it again with a checkpoint.
+  monolithic = extra: import ./monolithic.nix { inherit planner cacert; } (builtins.removeAttrs planArgs [ "builder" "tests" ] // {
+    inherit pname version allowGoReference;
+    lockFile = lockFile';
+  } // extra);
+  graph = if mode == "dynamic" || mode == "monolithic" then { packages = { }; binaries = { }; tests = { }; }
+    else modes.${mode} or (throw "buildGoApplication: unknown mode \"${toString mode}\" (\"plugin\", \"ifd\", \"dynamic\" or \"monolithic\")");
 
   result = import ./app.nix { inherit busybox; } {
     inherit graph pname version go doCheck checkFlags allowGoReference;
@@ -122,9 +129,11 @@ let
     else if builtins.elem pname programs then { mainProgram = pname; }
     else { };
   extras = { inherit graph packages graphDot tests testBinaries; binaries = graph.binaries; }
-    // (if mode == "dynamic" then { inherit (dynamic) producer; } else { });
+    // (if mode == "dynamic" then { inherit (dynamic) producer; } else { })
+    // (if mode == "monolithic" then { gographCheckpointBuild = monolithic; } else { });
+  result' = if mode == "dynamic" then dynamic.app else if mode == "monolithic" then monolithic { } else app;
 in
-(if mode == "dynamic" then dynamic.app else app) // extras // {
+result' // extras // {
   meta = defaultMeta // meta;
   passthru = passthru // extras;
 } // passthru

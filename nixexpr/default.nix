@@ -16,7 +16,7 @@
 let
   gographBuilder = import ./gograph-builder.nix { inherit go busybox; };
 in
-{
+import ./checkpoint.nix // {
   inherit gographBuilder;
   buildGoApplication = import ./build-go-application.nix {
     defaultGo = go;

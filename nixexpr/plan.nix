@@ -1,10 +1,11 @@
 # The planning derivation of the modes without the plugin: the planner
 # command (`gograph plan-units`) with the module's source, the toolchain and
 # the third-party modules (modules.nix) as inputs; its output is the plan
-# as JSON (graph.IFDPlan). Returns { drv; request; moduleDirs; }.
+# as JSON (graph.IFDPlan). Returns { drv; request; requestAttrs; srcStore;
+# moduleDirs; } (mode "monolithic" sends requestAttrs to `gograph go-build`).
 { planner, cacert ? null, system ? builtins.currentSystem }:
 
-{ src, go, builder, lockFile, mode
+{ src, go, builder ? null, lockFile, mode
 , subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
 , goos ? "", goarch ? "", cgo, cc ? null, tests
 }:
@@ -21,17 +22,19 @@ let
   } else src;
 
   storeInput = path: { inherit path; inputDrvs = [ ]; inputSrcs = [ ]; };
-  request = builtins.toJSON ({
+  requestAttrs = {
     src = "${srcStore}";
     inherit subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo tests system;
     go = storeInput "${go}";
-    builder = storeInput (plain builder);
     modules = map (m: { inherit (m) path version; goMod = "${m.goMod}"; dir = if m.dir == null then null else "${m.dir}"; })
       (builtins.attrValues moduleSources);
-  } // (if cgo then { cc = storeInput "${cc}"; } else { }));
+  }
+  // (if builder == null then { } else { builder = storeInput (plain builder); })
+  // (if cgo then { cc = storeInput "${cc}"; } else { });
+  request = builtins.toJSON requestAttrs;
 in
 {
-  inherit request srcStore;
+  inherit request requestAttrs srcStore;
   drv = derivation {
     name = "gograph-plan.json";
     inherit system request;

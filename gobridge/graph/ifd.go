@@ -98,10 +98,10 @@ func PlanUnits(req *IFDRequest) (*IFDPlan, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(scratch)
-	cfg := req.planConfig()
+	cfg := req.PlanConfig()
 	if _, err := os.Stat(filepath.Join(req.Src, "vendor", "modules.txt")); err == nil {
 		cfg.Vendor = true
-	} else if cfg.ModCache, cfg.ModuleDirs, err = req.moduleView(filepath.Join(scratch, "modcache")); err != nil {
+	} else if cfg.ModCache, cfg.ModuleDirs, err = req.ModuleView(filepath.Join(scratch, "modcache")); err != nil {
 		return nil, err
 	}
 	planned, err := plan.Plan(cfg)
@@ -111,8 +111,9 @@ func PlanUnits(req *IFDRequest) (*IFDPlan, error) {
 	return unitsOf(req, planned)
 }
 
-// moduleView lays out the given modules as a module cache.
-func (req *IFDRequest) moduleView(root string) (string, map[string]string, error) {
+// ModuleView lays out req's modules as a module cache at root and returns
+// root and the module directories in it with their store paths.
+func (req *IFDRequest) ModuleView(root string) (string, map[string]string, error) {
 	data, err := os.ReadFile(filepath.Join(req.Src, "go.sum"))
 	if os.IsNotExist(err) {
 		return "", nil, nil

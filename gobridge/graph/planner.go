@@ -76,7 +76,7 @@ func (p *Planner) Plan(req *Request) (*Result, error) {
 }
 
 func (p *Planner) planIn(req *Request, scratch string) (*Result, error) {
-	cfg := req.planConfig()
+	cfg := req.PlanConfig()
 	// A committed vendor directory holds every dependency: nothing to fetch.
 	_, err := os.Stat(filepath.Join(req.Src, "vendor", "modules.txt"))
 	cfg.Vendor = err == nil

@@ -78,7 +78,8 @@ func (r *Request) validate() error {
 	return nil
 }
 
-func (r *Request) planConfig() *plan.Config {
+// PlanConfig is the plan configuration of r.
+func (r *Request) PlanConfig() *plan.Config {
 	cfg := &plan.Config{
 		GoRoot:   r.Go.Path,
 		Dir:      r.Src,

@@ -134,19 +134,23 @@ func (g *goRunner) run(args ...string) (stdout, stderr []byte, err error) {
 }
 
 // buildFlags are the flags go list and go build share.
-func (g *goRunner) buildFlags() []string {
+func (g *goRunner) buildFlags() []string { return BuildFlags(g.cfg) }
+
+// BuildFlags are the go build flags cfg asks for (-trimpath and
+// -buildvcs=false always).
+func BuildFlags(cfg *Config) []string {
 	flags := []string{"-trimpath", "-buildvcs=false"}
-	if len(g.cfg.Tags) > 0 {
-		flags = append(flags, "-tags="+strings.Join(g.cfg.Tags, ","))
+	if len(cfg.Tags) > 0 {
+		flags = append(flags, "-tags="+strings.Join(cfg.Tags, ","))
 	}
-	if len(g.cfg.Ldflags) > 0 {
-		flags = append(flags, "-ldflags="+joinQuoted(g.cfg.Ldflags))
+	if len(cfg.Ldflags) > 0 {
+		flags = append(flags, "-ldflags="+joinQuoted(cfg.Ldflags))
 	}
-	if len(g.cfg.Gcflags) > 0 {
-		flags = append(flags, "-gcflags="+joinQuoted(g.cfg.Gcflags))
+	if len(cfg.Gcflags) > 0 {
+		flags = append(flags, "-gcflags="+joinQuoted(cfg.Gcflags))
 	}
-	if len(g.cfg.Asmflags) > 0 {
-		flags = append(flags, "-asmflags="+joinQuoted(g.cfg.Asmflags))
+	if len(cfg.Asmflags) > 0 {
+		flags = append(flags, "-asmflags="+joinQuoted(cfg.Asmflags))
 	}
 	return flags
 }

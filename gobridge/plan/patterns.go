@@ -91,3 +91,19 @@ func explainError(cfg *Config, pkgs []*Package, err error) error {
 	}
 	return err
 }
+
+// Patterns returns the package patterns cfg builds: its subPackages made
+// relative ("./x"), or every package of the module ("./...") less those
+// cfg.Excluded names.
+func Patterns(cfg *Config) ([]string, error) {
+	patterns, explicit, err := normalizePatterns(cfg.Patterns)
+	if err != nil || explicit || len(cfg.Excluded) == 0 {
+		return patterns, err
+	}
+	g, err := newGoRunner(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer g.close()
+	return g.packagesExcluding(cfg.Excluded)
+}

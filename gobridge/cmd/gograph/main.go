@@ -8,6 +8,9 @@
 //	gograph plan-units REQUEST.json OUT    plan inside a derivation (IFD mode;
 //	                                       graph.PlanUnits) and write OUT;
 //	                                       REQUEST.json may be env:VAR
+//	gograph go-build REQUEST.json          mode "monolithic": one plain go build
+//	                                       (package gobuild); REQUEST.json may
+//	                                       be env:VAR
 //	gograph fetch-module MOD@VER H1 OUT    download a module zip, check it
 //	                                       against go.sum's H1, extract it to OUT
 //	gograph fetch-gomod MOD@VER H1 OUT     download a module's go.mod, check it
@@ -30,6 +33,7 @@ import (
 	_ "golang.org/x/crypto/x509roots/fallback"
 	"golang.org/x/mod/module"
 
+	"github.com/nix-gograph/nix-gograph/gobridge/gobuild"
 	"github.com/nix-gograph/nix-gograph/gobridge/graph"
 	"github.com/nix-gograph/nix-gograph/gobridge/lock"
 	"github.com/nix-gograph/nix-gograph/gobridge/modfetch"
@@ -45,10 +49,13 @@ func main() {
 		err = writeLock(args[1])
 	case len(args) == 3 && args[0] == "plan-units":
 		err = planUnits(args[1], args[2])
+	case len(args) == 2 && args[0] == "go-build":
+		err = goBuild(args[1])
 	case len(args) == 4 && (args[0] == "fetch-module" || args[0] == "fetch-gomod"):
 		err = fetch(args[0], args[1], args[2], args[3])
 	default:
 		fmt.Fprintln(os.Stderr, "usage: gograph plan REQUEST.json | lock MODULE_DIR | plan-units REQUEST.json OUT |\n"+
+			"       go-build REQUEST.json |\n"+
 			"       fetch-module MODULE@VERSION H1 OUT | fetch-gomod MODULE@VERSION H1 OUT")
 		os.Exit(2)
 	}
@@ -71,13 +78,8 @@ func plan(requestFile string) error {
 }
 
 // planUnits plans an IFD request and writes the units as JSON to out.
-// "env:NAME" names the request file by an environment variable (Nix's
-// passAsFile).
 func planUnits(requestFile, out string) error {
-	if name, ok := strings.CutPrefix(requestFile, "env:"); ok {
-		requestFile = os.Getenv(name)
-	}
-	data, err := os.ReadFile(requestFile)
+	data, err := readRequest(requestFile)
 	if err != nil {
 		return err
 	}
@@ -94,6 +96,28 @@ func planUnits(requestFile, out string) error {
 		return err
 	}
 	return os.WriteFile(out, data, 0o644)
+}
+
+// goBuild runs a monolithic build request.
+func goBuild(requestFile string) error {
+	data, err := readRequest(requestFile)
+	if err != nil {
+		return err
+	}
+	var req gobuild.Request
+	if err := json.Unmarshal(data, &req); err != nil {
+		return fmt.Errorf("bad go-build request: %w", err)
+	}
+	return gobuild.Run(&req, os.Stderr)
+}
+
+// readRequest reads a request file; "env:NAME" names the file by an
+// environment variable (Nix's passAsFile).
+func readRequest(file string) ([]byte, error) {
+	if name, ok := strings.CutPrefix(file, "env:"); ok {
+		file = os.Getenv(name)
+	}
+	return os.ReadFile(file)
 }
 
 // fetch downloads one module's zip (extracted to out) or go.mod (written

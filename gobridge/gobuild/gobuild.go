@@ -1,0 +1,170 @@
+// Package gobuild is mode "monolithic": the whole program built by one
+// plain `go build` in one derivation, against a module-cache view of the
+// third-party modules' store paths, optionally starting from the Go build
+// cache of a checkpoint and saving its own (prepareCheckpointBuild /
+// mkCheckpointBuild).
+//
+// Go's build cache is keyed by hashes of every input of every action, so a
+// restored cache can only save work, never change a result — provided its
+// entries are what they claim to be. Output files are named by the sha256
+// of their content, so restoring checks each one and leaves out any that
+// does not match (a damaged checkpoint costs a rebuild, never a wrong
+// binary); a checkpoint without its record is an error naming it.
+package gobuild
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/graph"
+	"github.com/nix-gograph/nix-gograph/gobridge/plan"
+)
+
+// Request is what the monolithic derivation passes (as JSON).
+type Request struct {
+	graph.IFDRequest
+	// Out is the derivation's output: bin/ gets the programs.
+	Out string `json:"out"`
+	// Checkpoint is a checkpoint to start from ("" for none).
+	Checkpoint string `json:"checkpoint"`
+	// SaveCheckpoint makes Out also hold the build cache and its record
+	// (Out/checkpoint).
+	SaveCheckpoint bool `json:"saveCheckpoint"`
+}
+
+// Record describes what a checkpoint was built from.
+type Record struct {
+	GoVersion string   `json:"goVersion"`
+	Src       string   `json:"src"`
+	Flags     []string `json:"flags"`
+	Patterns  []string `json:"patterns"`
+	Modules   []string `json:"modules"`
+	// Compiled are the packages the build compiled (go build -v).
+	Compiled []string `json:"compiled"`
+}
+
+// checkpointDir is where a checkpoint keeps the cache and its record.
+const checkpointDir = "checkpoint"
+
+// Run builds req, logging go's output to log.
+func Run(req *Request, log io.Writer) error {
+	scratch, err := os.MkdirTemp("", "gograph-go-build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(scratch)
+	cache := filepath.Join(scratch, "gocache")
+	if req.Checkpoint != "" {
+		kept, dropped, err := restoreCache(req.Checkpoint, cache)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "gograph: restored %d build cache entries from checkpoint %s (%d damaged, left out)\n",
+			kept, req.Checkpoint, dropped)
+	}
+	cmd, args, err := req.command(scratch, cache)
+	if err != nil {
+		return err
+	}
+	compiled, err := runLogged(cmd, log)
+	if err != nil {
+		return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+	}
+	fmt.Fprintf(log, "gograph: go build compiled %d packages\n", len(compiled))
+	if !req.SaveCheckpoint {
+		return nil
+	}
+	return req.saveCheckpoint(cache, args, compiled)
+}
+
+// command is the go build command of req, in a cleared environment.
+func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) {
+	cfg := req.Request
+	view := filepath.Join(scratch, "modcache")
+	planCfg := cfg.PlanConfig()
+	var err error
+	if planCfg.ModCache, planCfg.ModuleDirs, err = req.ModuleView(view); err != nil {
+		return nil, nil, err
+	}
+	patterns, err := plan.Patterns(planCfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	args := append([]string{"build", "-v"}, plan.BuildFlags(planCfg)...)
+	args = append(append(args, "-o", filepath.Join(req.Out, "bin")+"/", "--"), patterns...)
+	cgo := "0"
+	if cfg.CGO {
+		cgo = "1"
+	}
+	env := []string{
+		"PATH=" + filepath.Join(cfg.Go.Path, "bin"), "HOME=" + scratch, "TMPDIR=" + scratch,
+		"GOCACHE=" + cache, "GOMODCACHE=" + view, "GOPATH=" + filepath.Join(scratch, "gopath"),
+		"GOTOOLCHAIN=local", "GOFLAGS=-mod=readonly", "GOWORK=off", "GOENV=off", "GOPROXY=off",
+		"GOSUMDB=off", "GO111MODULE=on", "CGO_ENABLED=" + cgo,
+	}
+	if cfg.CGO && cfg.CC != nil {
+		env = append(env, "CC="+cfg.CC.Path+"/bin/cc")
+	}
+	if cfg.GOOS != "" {
+		env = append(env, "GOOS="+cfg.GOOS)
+	}
+	if cfg.GOARCH != "" {
+		env = append(env, "GOARCH="+cfg.GOARCH)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Src, "vendor", "modules.txt")); err == nil {
+		env = append(env, "GOFLAGS=-mod=vendor")
+	}
+	cmd := exec.Command(filepath.Join(cfg.Go.Path, "bin", "go"), args...)
+	cmd.Dir, cmd.Env = cfg.Src, env
+	return cmd, args, nil
+}
+
+// runLogged runs cmd, copying its output to log, and returns the packages
+// go build -v reported compiling.
+func runLogged(cmd *exec.Cmd, log io.Writer) ([]string, error) {
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout = log
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	var compiled []string
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() {
+		line := lines.Text()
+		fmt.Fprintln(log, line)
+		if line != "" && !strings.ContainsAny(line, " \t:") {
+			compiled = append(compiled, line)
+		}
+	}
+	return compiled, cmd.Wait()
+}
+
+func (req *Request) saveCheckpoint(cache string, args, compiled []string) error {
+	dir := filepath.Join(req.Out, checkpointDir)
+	if err := copyCache(cache, filepath.Join(dir, "gocache")); err != nil {
+		return err
+	}
+	rec := Record{Src: req.Src, Flags: args, Patterns: req.SubPackages, Compiled: compiled}
+	if out, err := exec.Command(filepath.Join(req.Go.Path, "bin", "go"), "env", "GOVERSION").Output(); err == nil {
+		rec.GoVersion = strings.TrimSpace(string(out))
+	}
+	for _, m := range req.Modules {
+		rec.Modules = append(rec.Modules, m.Path+"@"+m.Version)
+	}
+	sort.Strings(rec.Modules)
+	data, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "record.json"), append(data, '\n'), 0o444)
+}
