@@ -2,8 +2,8 @@
 # make bench: per-package Nix builds vs plain `go build`, measured in the same
 # run on the multi-package fixture and on webapp (~200 packages, mostly std),
 # then multi in each mode (plugin, ifd, and dynamic on Nix 2.34): cold and
-# after a one-leaf edit. Prints seconds and ratios (nix / go); lower ratios
-# are better.
+# after a one-leaf edit, then checkpoint builds (mode monolithic) on multi
+# and vegeta. Prints seconds and ratios (nix / go); lower ratios are better.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/nix-env.sh
@@ -107,3 +107,36 @@ echo "nix-gograph bench — $(nix --version), $(nproc) cores, $(date -u +%F)"
 bench multi internal/leaf/leaf.go '"leaf"'
 bench webapp internal/checksum/checksum.go 'hex.EncodeToString(sum\[:4\])'
 bench_modes
+
+# bench_checkpoint NAME DIR LEAF: mode monolithic cold, prepareCheckpointBuild,
+# then after appending a function to LEAF: mkCheckpointBuild, the
+# per-package build (plugin) and go build with a warm cache.
+bench_checkpoint() {
+  local name=$1 old=$2 leaf=$3 new="$2-edited"
+  local one='[ "." ]'
+  build/planner/bin/gograph lock "$old" > "$old/gograph.lock"
+  date +%s%N > "$old/BENCH-NONCE" # a new source: nothing of it in the store
+  local mono; mono=$(timed nix-build --no-out-link tests/build.nix --arg src "$old" --arg subPackages "$one" --argstr mode monolithic)
+  local prep; prep=$(timed nix-build --no-out-link tests/checkpoint.nix -A checkpoint --arg src "$old" --arg args "{ subPackages = $one; }")
+  gg_build --arg src "$old" --arg subPackages "$one" --arg doCheck false > /dev/null
+  rm -rf "$TMP/gocache"
+  go_bench "$old" > /dev/null
+  rm -rf "$new" && cp -r "$old" "$new"
+  echo "func GographBenchEdit$(date +%s%N)() int { return 1 }" >> "$new/$leaf"
+  local ckpt; ckpt=$(timed nix-build --no-out-link tests/checkpoint.nix -A incremental --arg src "$new" \
+    --arg checkpointSrc "$old" --arg args "{ subPackages = $one; }")
+  local plugin; plugin=$(timed gg_build --arg src "$new" --arg subPackages "$one" --arg doCheck false)
+  local go_warm; go_warm=$(timed go_bench "$new")
+  printf '%-8s %-28s %8s %8s\n' "$name" "checkpoints (one program)" "nix(s)" "ratio"
+  printf '%-8s %-28s %8s %8s\n' "" "monolithic, cold" "$mono" ""
+  printf '%-8s %-28s %8s %8s\n' "" "prepareCheckpointBuild" "$prep" ""
+  printf '%-8s %-28s %8s %8s\n' "" "leaf edit: mkCheckpointBuild" "$ckpt" "$(ratio "$ckpt" "$go_warm")"
+  printf '%-8s %-28s %8s %8s\n' "" "leaf edit: per-package" "$plugin" "$(ratio "$plugin" "$go_warm")"
+  printf '%-8s %-28s %8s %8s\n' "" "leaf edit: go build (warm)" "$go_warm" ""
+}
+
+rm -rf "$TMP/ck-multi" && cp -r tests/fixtures/multi "$TMP/ck-multi"
+bench_checkpoint multi "$TMP/ck-multi" internal/leaf/leaf.go
+vegeta=$(go_in "$TMP" mod download -json github.com/tsenart/vegeta/v12@v12.13.0 | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+rm -rf "$TMP/ck-vegeta" && cp -r "$vegeta" "$TMP/ck-vegeta" && chmod -R u+w "$TMP/ck-vegeta"
+bench_checkpoint vegeta "$TMP/ck-vegeta" lib/lttb/lttb.go
