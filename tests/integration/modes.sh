@@ -1,7 +1,8 @@
 # The same build in every mode: for the multi-package fixture and the
 # module-with-dependencies fixture, mode "plugin" (builtins.goPackageGraph),
 # mode "ifd" (plain Nix, no plugin loaded: the planner runs in a
-# derivation, modules come from gograph.lock) and, on Nix 2.34, mode
+# derivation, modules come from gograph.lock), mode "monolithic" (one plain
+# go build) and, on Nix 2.34, mode
 # "dynamic" (RFC 92: a producer derivation outputs the program's .drv) give
 # the same binary, equal to go build's. In mode dynamic a leaf edit rebuilds
 # only the leaf, its importers and the link; `nix build 'producer^out^out'`
@@ -32,9 +33,9 @@ for fixture in multi deps; do
   ifd=$(build_ifd --arg src "$src")
   # Mode "ifd" is the default without the plugin; asked for, it works with it too.
   [ "$(gg_build --arg src "$src" --argstr mode ifd)" = "$ifd" ] || fail "$fixture: mode = \"ifd\" with the plugin differs"
-  outs=("$plugin" "$ifd") modes="plugin and ifd"
+  outs=("$plugin" "$ifd" "$(build_ifd --arg src "$src" --argstr mode monolithic)") modes="plugin, ifd, monolithic"
   if [ -n "$dynamic" ]; then
-    outs+=("$(build_dynamic --arg src "$src")") modes="plugin, ifd and dynamic"
+    outs+=("$(build_dynamic --arg src "$src")") modes="$modes and dynamic"
   fi
   go_build_ref "$src" "$TMP/$fixture.ref"
   for out in "${outs[@]}"; do
