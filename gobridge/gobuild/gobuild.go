@@ -81,7 +81,13 @@ func Run(req *Request, log io.Writer) error {
 	if !req.SaveCheckpoint {
 		return nil
 	}
-	return req.saveCheckpoint(cache, args, compiled)
+	version := exec.Command(cmd.Path, "env", "GOVERSION")
+	version.Dir, version.Env = cmd.Dir, cmd.Env
+	out, err := version.Output()
+	if err != nil {
+		return fmt.Errorf("go env GOVERSION: %w", err)
+	}
+	return req.saveCheckpoint(cache, strings.TrimSpace(string(out)), args, compiled)
 }
 
 // command is the go build command of req, in a cleared environment.
@@ -149,15 +155,12 @@ func runLogged(cmd *exec.Cmd, log io.Writer) ([]string, error) {
 	return compiled, cmd.Wait()
 }
 
-func (req *Request) saveCheckpoint(cache string, args, compiled []string) error {
+func (req *Request) saveCheckpoint(cache, goVersion string, args, compiled []string) error {
 	dir := filepath.Join(req.Out, checkpointDir)
 	if err := copyCache(cache, filepath.Join(dir, "gocache")); err != nil {
 		return err
 	}
-	rec := Record{Src: req.Src, Flags: args, Patterns: req.SubPackages, Compiled: compiled}
-	if out, err := exec.Command(filepath.Join(req.Go.Path, "bin", "go"), "env", "GOVERSION").Output(); err == nil {
-		rec.GoVersion = strings.TrimSpace(string(out))
-	}
+	rec := Record{GoVersion: goVersion, Src: req.Src, Flags: args, Patterns: req.SubPackages, Compiled: compiled}
 	for _, m := range req.Modules {
 		rec.Modules = append(rec.Modules, m.Path+"@"+m.Version)
 	}
