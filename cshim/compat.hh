@@ -29,6 +29,8 @@
 #include <vector>
 
 #if GOGRAPH_NIX_2_34
+#include <span>
+
 #include <boost/unordered/concurrent_flat_map.hpp>  // nix::drvHashes
 
 #include "nix/expr/eval-inline.hh"
@@ -36,6 +38,7 @@
 #include "nix/expr/primops.hh"
 #include "nix/expr/value/context.hh"
 #include "nix/store/derivations.hh"
+#include "nix/store/downstream-placeholder.hh"
 #include "nix/store/globals.hh"
 #include "nix/store/store-api.hh"
 #include "nix/util/file-system.hh"
@@ -616,6 +619,86 @@ inline nix::Hash drvHashModulo(nix::EvalState & state, PrimOpPos pos, const nix:
     if (i == h->hashes.end())
         throwError(state, pos, "derivation '%s' has no output '%s'", state.store->printStorePath(drvPath), output);
     return i->second;
+}
+
+// mkString sets v to the string s carrying context as the evaluator stores
+// it (a context taken from another string, unchanged).
+// 2.8: a `PathSet`. 2.34: a `NixStringContext`; needs `state.mem`.
+inline void mkString(nix::EvalState & state, nix::Value & v, std::string_view s, const Context & context)
+{
+#if GOGRAPH_NIX_2_34
+    v.mkString(s, context, state.mem);
+#else
+    v.mkString(s, context);
+#endif
+}
+
+// isDynamicOutput is whether the context element c is an output of a
+// derivation that is itself the output of another (RFC 92 dynamic
+// derivations, e.g. from builtins.outputOf), which parseContext refuses.
+// 2.8: such elements do not exist. 2.34: a `Built` whose `drvPath` is
+// `Built` too.
+inline bool isDynamicOutput(const Context::value_type & c)
+{
+#if GOGRAPH_NIX_2_34
+    auto b = std::get_if<nix::NixStringContextElem::Built>(&c.raw);
+    return b && std::holds_alternative<nix::SingleDerivedPath::Built>(b->drvPath->raw());
+#else
+    return false;
+#endif
+}
+
+// builtinOutputOf is builtins.outputOf if the evaluator has it, or null.
+// 2.8: no builtins.outputOf (it came in 2.18). 2.34: it is in `builtins`
+// only when the dynamic-derivations experimental feature is enabled.
+inline nix::Value * builtinOutputOf(nix::EvalState & state)
+{
+#if GOGRAPH_NIX_2_34
+    auto attr = state.getBuiltins().attrs()->get(state.symbols.create("outputOf"));
+    return attr ? attr->value : nullptr;
+#else
+    (void) state;
+    return nullptr;
+#endif
+}
+
+// callFunction applies fun to args, putting the result in v.
+// 2.8: a count and a `Value **`. 2.34: a `std::span<Value *>`.
+inline void callFunction(nix::EvalState & state, PrimOpPos pos, nix::Value & fun, std::vector<nix::Value *> args,
+    nix::Value & v)
+{
+#if GOGRAPH_NIX_2_34
+    state.callFunction(fun, std::span<nix::Value *>(args), v, pos);
+#else
+    state.callFunction(fun, args.size(), args.data(), v, pos);
+#endif
+}
+
+// caOutputPlaceholder is the placeholder that stands for output of the
+// content-addressed derivation drvPath until it is built (what a
+// derivation's outPath is then); a derivation using it gets the real path.
+// 2.8: `downstreamPlaceholder`. 2.34: `DownstreamPlaceholder::unknownCaOutput`,
+// which requires the ca-derivations experimental feature.
+inline std::string caOutputPlaceholder(nix::EvalState & state, const nix::StorePath & drvPath, const std::string & output)
+{
+#if GOGRAPH_NIX_2_34
+    (void) state;
+    return nix::DownstreamPlaceholder::unknownCaOutput(drvPath, output).render();
+#else
+    return nix::downstreamPlaceholder(*state.store, drvPath, output);
+#endif
+}
+
+// realisedOutputPath is the path of output of drvPath in the store once it
+// is built, if known.
+// Both versions: `queryPartialDerivationOutputMap` (2.34 adds a defaulted
+// evaluation store argument).
+inline std::optional<nix::StorePath> realisedOutputPath(nix::EvalState & state, const nix::StorePath & drvPath,
+    const std::string & output)
+{
+    auto outputs = state.store->queryPartialDerivationOutputMap(drvPath);
+    auto i = outputs.find(output);
+    return i == outputs.end() ? std::nullopt : i->second;
 }
 
 }
