@@ -55,7 +55,7 @@ let
   moduleSources = builtins.mapAttrs (key: mod:
     let e = lockEntry key mod; in {
       inherit (mod) path version;
-      goMod = fetch {
+      goMod = if mod.goMod == null then null else fetch {
         name = "gomod-${storeName "${mod.path}-${mod.version}"}.mod";
         args = [ "fetch-gomod" key mod.goMod (builtins.placeholder "out") ];
         outputHashMode = "flat";

@@ -26,7 +26,7 @@ let
     src = "${srcStore}";
     inherit subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo tests system;
     go = storeInput "${go}";
-    modules = map (m: { inherit (m) path version; goMod = "${m.goMod}"; dir = if m.dir == null then null else "${m.dir}"; })
+    modules = map (m: { inherit (m) path version; goMod = if m.goMod == null then null else "${m.goMod}"; dir = if m.dir == null then null else "${m.dir}"; })
       (builtins.attrValues moduleSources);
   }
   // (if builder == null then { } else { builder = storeInput (plain builder); })

@@ -34,8 +34,8 @@ type IFDRequest struct {
 	Modules []IFDModule `json:"modules"`
 }
 
-// IFDModule is one module version of go.sum: its go.mod file and, if
-// go.sum pins its content, the store path holding it.
+// IFDModule is one module version of go.sum: its go.mod file (if go.sum
+// pins it) and, if go.sum pins its content, the store path holding it.
 type IFDModule struct {
 	Path    string `json:"path"`
 	Version string `json:"version"`
@@ -128,11 +128,12 @@ func (req *IFDRequest) ModuleView(root string) (string, map[string]string, error
 	var view []modfetch.ViewModule
 	for _, m := range req.Modules {
 		mod := module.Version{Path: m.Path, Version: m.Version}
-		goMod, err := os.ReadFile(m.GoMod)
-		if err != nil {
-			return "", nil, &plan.Error{Kind: "module", Package: mod.String(), Message: err.Error()}
+		vm := modfetch.ViewModule{Mod: mod}
+		if m.GoMod != "" { // go.sum may pin a module's content only
+			if vm.GoMod, err = os.ReadFile(m.GoMod); err != nil {
+				return "", nil, &plan.Error{Kind: "module", Package: mod.String(), Message: err.Error()}
+			}
 		}
-		vm := modfetch.ViewModule{Mod: mod, GoMod: goMod}
 		if sum := sums[mod]; sum != nil && sum.Zip != "" && m.Dir != "" {
 			vm.ZipSum, vm.Dir = sum.Zip, m.Dir
 			viewDir, err := viewModuleDir(root, mod)

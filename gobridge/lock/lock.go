@@ -17,7 +17,8 @@
 //	  }
 //	}
 //
-// Modules go.sum lists only for their go.mod have no "h1" or "narHash".
+// Modules go.sum lists only for their go.mod have no "h1" or "narHash";
+// modules it lists only for their content have no "goModHash".
 package lock
 
 import (
@@ -42,7 +43,7 @@ type File struct {
 type Entry struct {
 	H1        string `json:"h1,omitempty"`
 	NarHash   string `json:"narHash,omitempty"`
-	GoModHash string `json:"goModHash"`
+	GoModHash string `json:"goModHash,omitempty"`
 }
 
 // Make fetches every module the go.sum of the module in dir lists (verified
@@ -68,11 +69,13 @@ func Make(dir string, cfg modfetch.Config) (*File, error) {
 	lock := &File{Version: 1, Modules: map[string]*Entry{}}
 	for mod, sum := range sums {
 		e := &Entry{H1: sum.Zip}
-		goMod, err := f.GoMod(mod, sum.GoMod)
-		if err != nil {
-			return nil, err
+		if sum.GoMod != "" { // go.sum may pin a module's content only
+			goMod, err := f.GoMod(mod, sum.GoMod)
+			if err != nil {
+				return nil, err
+			}
+			e.GoModHash = sha256Hex(goMod)
 		}
-		e.GoModHash = sha256Hex(goMod)
 		if sum.Zip != "" {
 			extracted := filepath.Join(scratch, fmt.Sprint(len(lock.Modules)))
 			if err := f.Zip(mod, sum.Zip, extracted); err != nil {
