@@ -37,7 +37,7 @@
 # (name -> link derivation), `tests` (import path -> the derivation running
 # its tests), `testBinaries` (import path -> the derivation linking them),
 # `graph` (all of builtins.goPackageGraph's result) and `graphDot`.
-{ defaultGo, defaultCc, busybox, gographBuilder, planner, cacert, nixClient }:
+{ defaultGo, defaultCc, busybox, gographBuilder, planner, cacert, nixClient, system }:
 
 { pname
 , version
@@ -86,25 +86,25 @@ let
   // (if goarch == null then { } else { inherit goarch; });
 
   modes = {
-    plugin = if builtins ? goPackageGraph then builtins.goPackageGraph planArgs
+    plugin = if builtins ? goPackageGraph then builtins.goPackageGraph (planArgs // { inherit system; })
       else throw "buildGoApplication: mode \"plugin\" needs the nix-gograph plugin (--option plugin-files …/libnix-gograph.so)";
-    ifd = import ./ifd.nix { inherit planner cacert; } (planArgs // { lockFile = lockFile'; });
+    ifd = import ./ifd.nix { inherit planner cacert system; } (planArgs // { lockFile = lockFile'; });
   };
   lockFile' = if lockFile != null then lockFile
     else if builtins.isPath moduleSrc then moduleSrc + "/gograph.lock" else "${moduleSrc}/gograph.lock";
-  dynamic = import ./dynamic.nix { inherit planner busybox nixClient cacert; } (builtins.removeAttrs planArgs [ "builder" ] // {
+  dynamic = import ./dynamic.nix { inherit planner busybox nixClient cacert system; } (builtins.removeAttrs planArgs [ "builder" ] // {
     inherit gographBuilder pname version doCheck checkFlags allowGoReference;
     lockFile = lockFile';
   });
   # Mode monolithic; checkpoint.nix calls it again with a checkpoint.
-  monolithic = extra: import ./monolithic.nix { inherit planner cacert; } (builtins.removeAttrs planArgs [ "builder" "tests" ] // {
+  monolithic = extra: import ./monolithic.nix { inherit planner cacert system; } (builtins.removeAttrs planArgs [ "builder" "tests" ] // {
     inherit pname version allowGoReference;
     lockFile = lockFile';
   } // extra);
   graph = if mode == "dynamic" || mode == "monolithic" then { packages = { }; binaries = { }; tests = { }; }
     else modes.${mode} or (throw "buildGoApplication: unknown mode \"${toString mode}\" (\"plugin\", \"ifd\", \"dynamic\" or \"monolithic\")");
 
-  result = import ./app.nix { inherit busybox; } {
+  result = import ./app.nix { inherit busybox system; } {
     inherit graph pname version go doCheck checkFlags allowGoReference;
   };
   inherit (result) app tests testBinaries packages;

@@ -10,11 +10,14 @@
 # the plugin) a store path with bin/gograph, the static planner command;
 # `cacert` (optional) a CA bundle file its module downloads trust;
 # `nixClient` (mode "dynamic") a store path whose bin/nix runs in the
-# sandbox (scripts/nix-client.sh).
-{ go, busybox, cc ? null, planner ? null, cacert ? null, nixClient ? null }:
+# sandbox (scripts/nix-client.sh); `system` the platform the derivations
+# build on (pure evaluation, as in a flake, has no builtins.currentSystem).
+{ go, busybox, cc ? null, planner ? null, cacert ? null, nixClient ? null
+, system ? builtins.currentSystem
+}:
 
 let
-  gographBuilder = import ./gograph-builder.nix { inherit go busybox; };
+  gographBuilder = import ./gograph-builder.nix { inherit go busybox system; };
 in
 import ./checkpoint.nix // {
   inherit gographBuilder;
@@ -26,6 +29,6 @@ import ./checkpoint.nix // {
       "nix-gograph: mode \"dynamic\" needs a Nix client for recursive builds: import ./nixexpr { nixClient = <store path with bin/nix>; … } (scripts/nix-client.sh)";
     planner = if planner != null then planner else throw
       "nix-gograph: mode \"ifd\" needs the planner: import ./nixexpr { planner = <store path with bin/gograph>; … } (make builds build/planner)";
-    inherit busybox gographBuilder;
+    inherit busybox gographBuilder system;
   };
 }

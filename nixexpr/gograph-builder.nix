@@ -1,6 +1,6 @@
 # The builder every per-package derivation runs: gobridge/cmd/gograph-builder,
 # compiled from this repository's source with the given Go toolchain.
-{ go, busybox }:
+{ go, busybox, system ? builtins.currentSystem }:
 
 let
   root = ../.;
@@ -21,7 +21,7 @@ let
 in
 derivation {
   name = "gograph-builder";
-  system = builtins.currentSystem;
+  inherit system;
   builder = "${busybox}/bin/sh";
   args = [ "-c" ''
     export GOCACHE=$TMPDIR/go-cache GOPATH=$TMPDIR/go HOME=$TMPDIR
