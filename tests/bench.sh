@@ -91,15 +91,17 @@ bench_modes() {
   for mode in "${modes[@]}"; do
     src="$TMP/multi-$mode"
     rm -rf "$src" && cp -r tests/fixtures/multi "$src"
-    # A new file in no package: the source is new, so ifd and dynamic plan
-    # again, while the package derivations stay those deleted here.
-    date +%s%N > "$src/BENCH-NONCE"
+    # A leaf never built before (so no program output can stand in for the
+    # build, which mode dynamic would use), and the outputs of every other
+    # package deleted.
+    sed -i "s/$edit/$edit + \"cold $(date +%s%N)\"/" "$src/$leaf"
     nix-store --delete $(outputs "src = $src;") > /dev/null 2>&1 || true
     local cold; cold=$(timed mode_build "$mode" --arg src "$src")
+    local cold_n; cold_n=$(built_count)
     sed -i "s/$edit/$edit + \"$(date +%s%N)\"/" "$src/$leaf"
     local edited; edited=$(timed mode_build "$mode" --arg src "$src")
-    printf '%-8s %-28s %8s %8s %7s\n' "" "$mode (cold/edit vs go)" "$cold" "$edited" \
-      "$(ratio "$cold" "$go_cold")/$(ratio "$edited" "$go_edit")"
+    printf '%-8s %-28s %8s %8s %7s  (%s/%s drvs)\n' "" "$mode (cold/edit vs go)" "$cold" "$edited" \
+      "$(ratio "$cold" "$go_cold")/$(ratio "$edited" "$go_edit")" "$cold_n" "$(built_count)"
   done
 }
 
