@@ -76,6 +76,18 @@ mode_build() {
   esac
 }
 
+# dynamic_outputs DIR: the outputs of the derivations mode dynamic produced
+# for DIR the last time (its per-package derivations name the toolchain and
+# the builder as plain store paths, so they are not the plugin's). DIR's
+# program is built first if it never was.
+dynamic_outputs() {
+  local producer produced
+  producer=$(NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix-instantiate -E \
+    "(import $ROOT/tests/build.nix { src = $1; mode = \"dynamic\"; }).producer" 2>/dev/null) || return 0
+  produced=$(NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix build --no-link --print-out-paths "$producer^out" 2>/dev/null) || return 0
+  nix-store -qR "$produced" | grep '\.drv$' | xargs nix-store -q --outputs 2>/dev/null | grep -v '\.drv$' || true
+}
+
 # bench_modes: the multi fixture, cold and after a leaf edit, in each mode.
 bench_modes() {
   local modes=(plugin ifd) leaf=internal/leaf/leaf.go edit='"leaf"'
@@ -96,6 +108,7 @@ bench_modes() {
     # package deleted.
     sed -i "s/$edit/$edit + \"cold $(date +%s%N)\"/" "$src/$leaf"
     nix-store --delete $(outputs "src = $src;") > /dev/null 2>&1 || true
+    [ "$mode" != dynamic ] || nix-store --delete $(dynamic_outputs "$src") > /dev/null 2>&1 || true
     local cold; cold=$(timed mode_build "$mode" --arg src "$src")
     local cold_n; cold_n=$(built_count)
     sed -i "s/$edit/$edit + \"$(date +%s%N)\"/" "$src/$leaf"
