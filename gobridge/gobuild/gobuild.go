@@ -109,10 +109,14 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 	if cfg.CGO {
 		cgo = "1"
 	}
+	mod := "-mod=readonly"
+	if _, err := os.Stat(filepath.Join(cfg.Src, "vendor", "modules.txt")); err == nil {
+		mod = "-mod=vendor" // a committed vendor directory is used as it is
+	}
 	env := []string{
 		"PATH=" + filepath.Join(cfg.Go.Path, "bin"), "HOME=" + scratch, "TMPDIR=" + scratch,
 		"GOCACHE=" + cache, "GOMODCACHE=" + view, "GOPATH=" + filepath.Join(scratch, "gopath"),
-		"GOTOOLCHAIN=local", "GOFLAGS=-mod=readonly", "GOWORK=off", "GOENV=off", "GOPROXY=off",
+		"GOTOOLCHAIN=local", "GOFLAGS=" + mod, "GOWORK=off", "GOENV=off", "GOPROXY=off",
 		"GOSUMDB=off", "GO111MODULE=on", "CGO_ENABLED=" + cgo,
 	}
 	if cfg.CGO && cfg.CC != nil {
@@ -123,9 +127,6 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 	}
 	if cfg.GOARCH != "" {
 		env = append(env, "GOARCH="+cfg.GOARCH)
-	}
-	if _, err := os.Stat(filepath.Join(cfg.Src, "vendor", "modules.txt")); err == nil {
-		env = append(env, "GOFLAGS=-mod=vendor")
 	}
 	cmd := exec.Command(filepath.Join(cfg.Go.Path, "bin", "go"), args...)
 	cmd.Dir, cmd.Env = cfg.Src, env

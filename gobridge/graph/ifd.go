@@ -160,9 +160,6 @@ func unitsOf(req *IFDRequest, planned *plan.Result) (*IFDPlan, error) {
 			if err == nil && !strings.HasPrefix(rel, "..") {
 				rel = filepath.ToSlash(rel)
 				pv.Dir, pv.Files = &rel, nonNil(p.SourceFiles())
-				if p.ForTest != "" {
-					pv.Files = append(append(pv.Files, p.TestEmbedFiles...), p.XTestEmbedFiles...)
-				}
 				pv.SourceName = nixstore.SanitizeName(p.ImportPath) + "-src"
 				sources[p.ImportPath] = true
 			}

@@ -39,8 +39,7 @@ func synthesizeTests(req *Request, tests *plan.Tests, res *Result, drvs *drvSet,
 		if p.ForTest == "" || p.Module == nil || !p.Module.Main {
 			continue
 		}
-		files := append(p.SourceFiles(), p.TestEmbedFiles...)
-		path, err := addSource(nixstore.SanitizeName(p.ImportPath)+"-src", p.Dir, append(files, p.XTestEmbedFiles...))
+		path, err := addSource(nixstore.SanitizeName(p.ImportPath)+"-src", p.Dir, p.SourceFiles())
 		if err != nil {
 			return nil, err
 		}

@@ -59,10 +59,15 @@ type PackageError struct {
 }
 
 // SourceFiles are the files of the package's directory the build reads,
-// relative to Dir.
+// relative to Dir: for a package recompiled for a test, its tests' embedded
+// files too.
 func (p *Package) SourceFiles() []string {
+	lists := [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles, p.SysoFiles, p.EmbedFiles}
+	if p.ForTest != "" {
+		lists = append(lists, p.TestEmbedFiles, p.XTestEmbedFiles)
+	}
 	var files []string
-	for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles, p.SysoFiles, p.EmbedFiles} {
+	for _, list := range lists {
 		files = append(files, list...)
 	}
 	return files
