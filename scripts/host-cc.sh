@@ -33,6 +33,7 @@
 #
 # Usage: scripts/host-cc.sh BUSYBOX_STORE_PATH   (its bin/sh runs bin/cc)
 set -eu
+. "$(dirname "$0")/store-lib.sh"
 busybox=${1:?usage: host-cc.sh BUSYBOX_STORE_PATH}
 command -v patchelf >/dev/null || {
   echo "host-cc: patchelf is missing (apt-get install patchelf)" >&2; exit 1; }
@@ -87,12 +88,7 @@ sort -u -o "$tmp/files" "$tmp/files" "$tmp/scripts"
 key=$({ cat "$0"; echo "$busybox"; xargs stat -L -c '%n %s %Y' < "$tmp/files"
         stat -L -c '%n %s %Y' "$gcc_bin" "$as_bin" "$ld_bin" "$(command -v patchelf)"
       } | sha256sum | cut -d' ' -f1)
-for d in /nix/store/*-"$name"; do
-  if [ "$(cat "$d/nix-support/host-cc-key" 2>/dev/null)" = "$key" ] &&
-     nix-store --check-validity "$d" 2>/dev/null; then
-    echo "$d"; exit 0
-  fi
-done
+store_reuse "$name" host-cc-key "$key"
 
 echo "host-cc: adding gcc $version ($(wc -l < "$tmp/files") files) to the Nix store" >&2
 src=$tmp/src r=$tmp/src/root
@@ -146,25 +142,7 @@ printf '#include <math.h>\n#include <stdio.h>\nint main(void) { volatile double 
 [ "$("$out$interp" --library-path "$rpath" ./t)" = 1.414 ]
 BUILD
 
-add() { # add PATH NAME: copy PATH into the store under NAME, print the store path
-  nix-instantiate --read-write-mode --eval --json \
-    -E "builtins.path { path = \"$1\"; name = \"$2\"; }" | tr -d '"'
-}
-src_path=$(add "$src" "$name-src")
 libdirs=$(grep -vx "$interp" "$tmp/toollibs" | sed 's,/[^/]*$,,' | sort -u | tr '\n' ' ')
 tools="/usr/bin/gcc /usr/bin/as /usr/bin/ld $progs"
-# patchelf 0.18 (Debian sid) breaks sid's non-PIE cc1 when it sorts the
-# program headers; --no-sort (0.15+) leaves them in place.
-peflags=$(patchelf --help 2>&1 | grep -o -- --no-sort || true)
-p=$(nix-build --no-out-link -E "
-  let busybox = builtins.storePath \"$busybox\"; src = builtins.storePath \"$src_path\"; in
-  derivation {
-    name = \"$name\"; system = builtins.currentSystem;
-    builder = \"\${busybox}/bin/sh\"; args = [ \"\${src}/build.sh\" ];
-    inherit busybox src; version = \"$version\"; interp = \"$interp\";
-    libdirs = \"$libdirs\"; tools = \"$tools\"; plugin = \"$plugin\"; peflags = \"$peflags\";
-  }")
-echo "$p"
-# The unpatched copy is needed no more: delete it (and the .drv naming it).
-NIX_CONFIG="${NIX_CONFIG:-}
-keep-derivations = false" nix-store --delete "$(nix-store -q --deriver "$p")" "$src_path" >/dev/null 2>&1 || true
+store_build_from "$name" "$src" "version = \"$version\"; interp = \"$interp\";
+      libdirs = \"$libdirs\"; tools = \"$tools\"; plugin = \"$plugin\"; peflags = \"$(patchelf_flags)\";"

@@ -9,6 +9,7 @@
 #
 # Usage: scripts/host-toolchain.sh OUT.nix
 set -eu
+. "$(dirname "$0")/store-lib.sh"
 out=${1:?usage: host-toolchain.sh OUT.nix}
 
 # Nix 2.34 runs mode "dynamic", whose builds need a Nix client.
@@ -30,18 +31,14 @@ mkdir -p "$tmp/busybox/bin"
 cp /bin/busybox "$tmp/busybox/bin/busybox"
 ln -s busybox "$tmp/busybox/bin/sh"
 
-add() { # add PATH NAME: copy PATH into the store under NAME, print the store path
-  nix-instantiate --read-write-mode --eval --json \
-    -E "builtins.path { path = \"$1\"; name = \"$2\"; }" | tr -d '"'
-}
 echo "host-toolchain: adding $goroot (go $goversion) and busybox to the Nix store" >&2
-go_path=$(add "$goroot" "go-$goversion")
-busybox_path=$(add "$tmp/busybox" "busybox-static")
+go_path=$(store_add "$goroot" "go-$goversion")
+busybox_path=$(store_add "$tmp/busybox" "busybox-static")
 cc_path=$("$(dirname "$0")/host-cc.sh" "$busybox_path")
 # The CA bundle module downloads in fixed-output derivations trust (Nix 2.8's
 # sandbox has none; the network here may present its own CA).
 cp "${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}" "$tmp/ca-certificates.crt"
-cacert_path=$(add "$tmp/ca-certificates.crt" "ca-certificates.crt")
+cacert_path=$(store_add "$tmp/ca-certificates.crt" "ca-certificates.crt")
 # Nix 2.34's own client, for mode "dynamic" (recursive Nix; scripts/nix-client.sh).
 client_line=""
 if [ -n "$want_client" ]; then

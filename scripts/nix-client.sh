@@ -36,6 +36,7 @@
 #
 # Usage: scripts/nix-client.sh BUSYBOX_STORE_PATH   (its bin/sh is the builder)
 set -eu
+. "$(dirname "$0")/store-lib.sh"
 busybox=${1:?usage: nix-client.sh BUSYBOX_STORE_PATH}
 command -v patchelf >/dev/null || {
   echo "nix-client: patchelf is missing (apt-get install patchelf)" >&2; exit 1; }
@@ -61,12 +62,7 @@ links=$(find "$bindir" -maxdepth 1 -type l -lname nix -printf '%f ')
 key=$({ cat "$0"; echo "$busybox $links"
         xargs stat -L -c '%n %s %Y' "$nix_bin" "$patchelf_bin" < "$tmp/libs"
       } | sha256sum | cut -d' ' -f1)
-for d in /nix/store/*-"$name"; do
-  if [ "$(cat "$d/nix-support/nix-client-key" 2>/dev/null)" = "$key" ] &&
-     nix-store --check-validity "$d" 2>/dev/null; then
-    echo "$d"; exit 0
-  fi
-done
+store_reuse "$name" nix-client-key "$key"
 
 echo "nix-client: adding $nix_bin (Nix $version, $(wc -l < "$tmp/libs") libraries) to the Nix store" >&2
 src=$tmp/src r=$tmp/src/root
@@ -95,22 +91,5 @@ export HOME=$TMPDIR
       eval --expr '1 + 1')" = 2 ]
 BUILD
 
-add() { # add PATH NAME: copy PATH into the store under NAME, print the store path
-  nix-instantiate --read-write-mode --eval --json \
-    -E "builtins.path { path = \"$1\"; name = \"$2\"; }" | tr -d '"'
-}
-src_path=$(add "$src" "$name-src")
-# patchelf 0.18 sorts program headers unless told not to (see host-cc.sh).
-peflags=$(patchelf --help 2>&1 | grep -o -- --no-sort || true)
-p=$(nix-build --no-out-link -E "
-  let busybox = builtins.storePath \"$busybox\"; src = builtins.storePath \"$src_path\"; in
-  derivation {
-    name = \"$name\"; system = builtins.currentSystem;
-    builder = \"\${busybox}/bin/sh\"; args = [ \"\${src}/build.sh\" ];
-    inherit busybox src; version = \"$version\"; ldname = \"${interp##*/}\";
-    peflags = \"$peflags\";
-  }")
-echo "$p"
-# The unpatched copy is needed no more: delete it (and the .drv naming it).
-NIX_CONFIG="${NIX_CONFIG:-}
-keep-derivations = false" nix-store --delete "$(nix-store -q --deriver "$p")" "$src_path" >/dev/null 2>&1 || true
+store_build_from "$name" "$src" "version = \"$version\"; ldname = \"${interp##*/}\";
+      peflags = \"$(patchelf_flags)\";"
