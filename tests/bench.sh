@@ -65,13 +65,12 @@ go_bench() {
 
 # mode_build MODE ARGS…: build tests/build.nix in MODE (ifd and dynamic
 # without the plugin).
-dyn_features="extra-experimental-features = dynamic-derivations ca-derivations recursive-nix"
 mode_build() {
   local mode=$1; shift
   case $mode in
   plugin) gg_build "$@" ;;
   ifd) nix-build --no-out-link "$ROOT/tests/build.nix" "$@" 2> "$TMP/build.log" ;;
-  dynamic) NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix-build --no-out-link "$ROOT/tests/build.nix" \
+  dynamic) with_dynamic nix-build --no-out-link "$ROOT/tests/build.nix" \
     --argstr mode dynamic "$@" 2> "$TMP/build.log" ;;
   esac
 }
@@ -82,9 +81,9 @@ mode_build() {
 # program is built first if it never was.
 dynamic_outputs() {
   local producer produced
-  producer=$(NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix-instantiate -E \
+  producer=$(with_dynamic nix-instantiate -E \
     "(import $ROOT/tests/build.nix { src = $1; mode = \"dynamic\"; }).producer" 2>/dev/null) || return 0
-  produced=$(NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix build --no-link --print-out-paths "$producer^out" 2>/dev/null) || return 0
+  produced=$(with_dynamic nix build --no-link --print-out-paths "$producer^out" 2>/dev/null) || return 0
   nix-store -qR "$produced" | grep '\.drv$' | xargs nix-store -q --outputs 2>/dev/null | grep -v '\.drv$' || true
 }
 

@@ -66,3 +66,9 @@ multi_leaf_rebuilt() {
   printf '%s\n' go-example.com-multi go-example.com-multi-internal-app go-example.com-multi-internal-base \
     go-example.com-multi-internal-leaf go-example.com-multi-internal-left go-example.com-multi-internal-right multi-link
 }
+
+# with_dynamic CMD…: CMD with the experimental features mode dynamic (RFC 92)
+# needs (Nix 2.34).
+with_dynamic() {
+  NIX_CONFIG="$NIX_CONFIG"$'\n'"extra-experimental-features = dynamic-derivations ca-derivations recursive-nix" "$@"
+}

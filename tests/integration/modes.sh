@@ -14,9 +14,8 @@ dynamic=
 case $(nix --version) in *" 2.3"[4-9]*) dynamic=yes ;; esac
 # build_dynamic ARGS…: nix-build tests/build.nix in mode dynamic, without
 # the plugin, with the experimental features RFC 92 needs.
-dyn_features="extra-experimental-features = dynamic-derivations ca-derivations recursive-nix"
 build_dynamic() {
-  NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix-build --no-out-link "$ROOT/tests/build.nix" --argstr mode dynamic "$@" \
+  with_dynamic nix-build --no-out-link "$ROOT/tests/build.nix" --argstr mode dynamic "$@" \
     2> "$TMP/build.log" || { cat "$TMP/build.log" >&2; return 1; }
 }
 
@@ -57,9 +56,9 @@ if [ -n "$dynamic" ]; then
   say "ok: mode dynamic: a leaf edit rebuilt $(wc -l < "$TMP/rebuilt.txt") package/link derivations (leaf, 5 importers, link), $(built_count) in all"
 
   # The RFC 92 path form of the same program.
-  producer=$(NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix-instantiate --eval --raw -E \
+  producer=$(with_dynamic nix-instantiate --eval --raw -E \
     "(import $ROOT/tests/build.nix { src = $TMP/multi; mode = \"dynamic\"; }).producer.drvPath" 2>/dev/null)
-  NIX_CONFIG="$NIX_CONFIG"$'\n'"$dyn_features" nix build --no-link --print-out-paths "$producer^out^out" > "$TMP/path.txt" 2> "$TMP/nixbuild.log" ||
+  with_dynamic nix build --no-link --print-out-paths "$producer^out^out" > "$TMP/path.txt" 2> "$TMP/nixbuild.log" ||
     { cat "$TMP/nixbuild.log"; fail "nix build $producer^out^out failed"; }
   [ "$(sha "$(cat "$TMP/path.txt")/bin/multi")" = "$(sha "$out/bin/multi")" ] || fail "$producer^out^out is not the program"
   say "ok: nix build '${producer##*/}^out^out' gives the same bin/multi"
