@@ -7,6 +7,10 @@
 // the rest of the C++ is written once. Nix 2.8 and Nix 2.34 are implemented;
 // each wrapper says which API each of them uses (the "Newer Nix: what
 // changed" table in the plugin API notes has the releases in between).
+//
+// Only version differences belong here: what is built on top of these
+// wrappers (writing and hashing derivations, adding sources to the store)
+// lives with its callers in cshim/.
 #pragma once
 
 #if !defined(GOGRAPH_NIX_VERSION) || !defined(GOGRAPH_NIX_VERSION_STRING)
@@ -393,16 +397,17 @@ void mkList(nix::EvalState & state, nix::Value & v, size_t n, Fill fill)
 }
 
 // GcValueMap maps keys to values kept alive by the garbage collector, for
-// values not yet reachable from the result being built.
-// 2.8: `traceable_allocator` exists only if HAVE_BOEHMGC. 2.34: it is
-// always defined (an alias of std::allocator without Boehm GC).
-#if GOGRAPH_NIX_2_34 || HAVE_BOEHMGC
+// values not yet reachable from the result being built. A Nix without Boehm
+// GC is refused: a map the collector does not scan would let it free values
+// still in use.
+// 2.8: `traceable_allocator` exists only if HAVE_BOEHMGC (config.h). 2.34:
+// NIX_USE_BOEHMGC (nix/expr/config.hh); without it `traceable_allocator` is
+// an alias of std::allocator.
+#if GOGRAPH_NIX_2_34 ? !NIX_USE_BOEHMGC : !HAVE_BOEHMGC
+#error "nix-gograph needs a Nix built with Boehm GC (GcValueMap must be traced by the collector)"
+#endif
 template<typename K>
 using GcValueMap = std::map<K, nix::Value *, std::less<K>, traceable_allocator<std::pair<const K, nix::Value *>>>;
-#else
-template<typename K>
-using GcValueMap = std::map<K, nix::Value *>;
-#endif
 
 // coerceToString coerces v to a string the way string interpolation does
 // (derivations to their outPath, paths copied to the store), appending its
@@ -468,63 +473,44 @@ inline std::string hexOf(const nix::Hash & h)
 #endif
 }
 
-// readOnlyMode is whether the store must not be written to
-// (`nix-instantiate --eval`), so paths are computed but not added.
-// Both versions: `settings.readOnlyMode`.
-inline bool readOnlyMode()
-{
-    return nix::settings.readOnlyMode;
-}
-
-// addSourceToStore adds the files below root admitted by filter (called
-// with absolute paths) to the store as the recursive sha256 "source" path
-// name, or only computes its path in read-only mode. root is read directly
-// from the file system, as the planner read it. The path is then readable
-// in restricted mode.
+// addPathToStore adds the file system tree at root, restricted to the paths
+// filter admits (called with absolute paths), to the store as the recursive
+// sha256 path called name; with dryRun it only computes that path. root is
+// read directly from the file system.
 // 2.8: `addToStore`/`computeStorePathForPath` on a `Path`. 2.34:
 // `addToStore`/`computeStorePath` on a `SourcePath` of the file system
 // accessor, with a `ContentAddressMethod`.
-inline nix::StorePath addSourceToStore(nix::EvalState & state, std::string_view name,
-    const std::string & root, nix::PathFilter & filter)
+inline nix::StorePath addPathToStore(nix::EvalState & state, std::string_view name, const std::string & root,
+    nix::PathFilter & filter, bool dryRun)
 {
 #if GOGRAPH_NIX_2_34
     nix::SourcePath path(nix::getFSSourceAccessor(), nix::CanonPath(root));
     auto method = nix::ContentAddressMethod::Raw::NixArchive;
-    auto storePath = readOnlyMode()
+    return dryRun
         ? state.store->computeStorePath(name, path, method, nix::HashAlgorithm::SHA256, {}, filter).first
         : state.store->addToStore(name, path, method, nix::HashAlgorithm::SHA256, {}, filter, state.repair);
 #else
-    auto storePath = readOnlyMode()
+    return dryRun
         ? state.store->computeStorePathForPath(name, root, nix::FileIngestionMethod::Recursive,
             nix::htSHA256, filter).first
         : state.store->addToStore(name, root, nix::FileIngestionMethod::Recursive,
             nix::htSHA256, filter, state.repair);
 #endif
-    state.allowPath(storePath);
-    return storePath;
 }
 
 // nix::canonPath is used directly: 2.8 returns a `Path` (std::string), 2.34
 // a std::filesystem::path, which converts to std::string implicitly.
 
-// parseDerivation parses the ATerm text of the derivation called name.
-// Both versions: `nix::parseDerivation(store, text, name)` (2.34 has a
-// defaulted experimental-features argument).
-inline nix::Derivation parseDerivation(nix::EvalState & state, std::string aterm, std::string_view name)
-{
-    return nix::parseDerivation(*state.store, std::move(aterm), name);
-}
-
-// writeDerivation writes drv to the store (only computes its path in
-// read-only mode) and returns the .drv path.
+// writeDerivation writes drv to the store and returns the .drv path; with
+// dryRun it only computes that path.
 // 2.8: `nix::writeDerivation(store, drv, repair, readOnly)`. 2.34:
 // `store->writeDerivation(drv, repair)` or `computeStorePath(store, drv)`.
-inline nix::StorePath writeDerivation(nix::EvalState & state, const nix::Derivation & drv)
+inline nix::StorePath writeDerivation(nix::EvalState & state, const nix::Derivation & drv, bool dryRun)
 {
 #if GOGRAPH_NIX_2_34
-    return readOnlyMode() ? nix::computeStorePath(*state.store, drv) : state.store->writeDerivation(drv, state.repair);
+    return dryRun ? nix::computeStorePath(*state.store, drv) : state.store->writeDerivation(drv, state.repair);
 #else
-    return nix::writeDerivation(*state.store, drv, state.repair, readOnlyMode());
+    return nix::writeDerivation(*state.store, drv, state.repair, dryRun);
 #endif
 }
 
@@ -537,28 +523,6 @@ inline bool isInputAddressed(const nix::DerivationOutput & output)
 #else
     return std::holds_alternative<nix::DerivationOutput::InputAddressed>(output.raw());
 #endif
-}
-
-// staticOutputPaths is what Nix itself computes for each output of drv: for
-// input-addressed outputs makeOutputPath over hashDerivationModulo with the
-// outputs masked (as derivationStrict does), for fixed outputs the path made
-// from their hash. Outputs without a static path (content-addressed floating,
-// impure, deferred) are absent.
-// Both versions: `DrvHash` and `makeOutputPath` are unchanged up to 2.34.
-inline std::map<std::string, nix::StorePath> staticOutputPaths(nix::EvalState & state, const nix::Derivation & drv)
-{
-    std::map<std::string, nix::StorePath> paths;
-    std::optional<nix::DrvHash> masked;
-    for (auto & [name, output] : drv.outputs) {
-        if (isInputAddressed(output)) {
-            if (!masked)
-                masked = nix::hashDerivationModulo(*state.store, drv, true);
-            if (masked->kind == nix::DrvHash::Kind::Regular)
-                paths.insert_or_assign(name, state.store->makeOutputPath(name, masked->hashes.at(name), drv.name));
-        } else if (auto p = output.path(*state.store, drv.name, name))
-            paths.insert_or_assign(name, *p);
-    }
-    return paths;
 }
 
 // memoisedDrvHash is drvPath's entry in Nix's global drvHashes memo of
@@ -586,39 +550,6 @@ inline void memoiseDrvHash(const nix::StorePath & drvPath, const nix::DrvHash & 
 #else
     nix::drvHashes.lock()->insert_or_assign(drvPath, h);
 #endif
-}
-
-// recordDrvHash memoises hashDerivationModulo(drv) for drvPath in Nix's
-// global drvHashes, exactly as derivationStrict does. Without it, read-only
-// evaluation of anything depending on drvPath fails with "opening file
-// …drv", because the .drv was never written.
-// Both versions (see memoiseDrvHash).
-inline void recordDrvHash(nix::EvalState & state, const nix::StorePath & drvPath, const nix::Derivation & drv)
-{
-    memoiseDrvHash(drvPath, nix::hashDerivationModulo(*state.store, drv, false));
-}
-
-// drvHashModulo is hashDerivationModulo(drv, mask=false) for output of the
-// derivation at drvPath: from the drvHashes memo when the derivation was
-// instantiated in this process (its .drv may not exist in read-only mode),
-// otherwise read from the store and memoised. It throws if the derivation's
-// outputs are not statically known (content-addressed).
-// Both versions (see memoisedDrvHash).
-inline nix::Hash drvHashModulo(nix::EvalState & state, PrimOpPos pos, const nix::StorePath & drvPath,
-    const std::string & output)
-{
-    auto h = memoisedDrvHash(drvPath);
-    if (!h) {
-        h = nix::hashDerivationModulo(*state.store, state.store->readDerivation(drvPath), false);
-        memoiseDrvHash(drvPath, *h);
-    }
-    if (h->kind != nix::DrvHash::Kind::Regular)
-        throwError(state, pos, "derivation '%s' has content-addressed outputs, which builtins.goPackageGraph does not support",
-            state.store->printStorePath(drvPath));
-    auto i = h->hashes.find(output);
-    if (i == h->hashes.end())
-        throwError(state, pos, "derivation '%s' has no output '%s'", state.store->printStorePath(drvPath), output);
-    return i->second;
 }
 
 // mkString sets v to the string s carrying context as the evaluator stores
@@ -687,18 +618,6 @@ inline std::string caOutputPlaceholder(nix::EvalState & state, const nix::StoreP
 #else
     return nix::downstreamPlaceholder(*state.store, drvPath, output);
 #endif
-}
-
-// realisedOutputPath is the path of output of drvPath in the store once it
-// is built, if known.
-// Both versions: `queryPartialDerivationOutputMap` (2.34 adds a defaulted
-// evaluation store argument).
-inline std::optional<nix::StorePath> realisedOutputPath(nix::EvalState & state, const nix::StorePath & drvPath,
-    const std::string & output)
-{
-    auto outputs = state.store->queryPartialDerivationOutputMap(drvPath);
-    auto i = outputs.find(output);
-    return i == outputs.end() ? std::nullopt : i->second;
 }
 
 }

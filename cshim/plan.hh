@@ -65,6 +65,14 @@ Plan parsePlan(const nlohmann::json & ok);
 // the one the planner computed. (store_writer.cc)
 void writePlan(nix::EvalState & state, PrimOpPos pos, const Plan & plan);
 
+// drvHashModulo is hashDerivationModulo(drv, mask=false) for output of the
+// derivation at drvPath: from Nix's drvHashes memo when the derivation was
+// instantiated in this process (its .drv may not exist in read-only mode),
+// otherwise read from the store and memoised. It throws if the derivation's
+// outputs are not statically known (content-addressed). (store_writer.cc)
+nix::Hash drvHashModulo(nix::EvalState & state, PrimOpPos pos, const nix::StorePath & drvPath,
+    const std::string & output);
+
 // jsonToValue sets v to the plan's value, turning the tagged objects of
 // docs/abi.md into strings with context and derivation attribute sets.
 // (json_value.cc)

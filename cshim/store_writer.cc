@@ -1,10 +1,77 @@
-// store_writer.cc: adding a plan's sources and derivations to the store.
+// store_writer.cc: adding a plan's sources and derivations to the store,
+// and the derivation hashes (hashDerivationModulo) Nix memoises for them.
 #include <filesystem>
 #include <set>
 
 #include "plan.hh"
 
 namespace gograph {
+
+// readOnlyMode is whether the store must not be written to
+// (`nix-instantiate --eval`), so paths are computed but not added.
+static bool readOnlyMode()
+{
+    return nix::settings.readOnlyMode;
+}
+
+// addSourceToStore adds the files below root admitted by filter to the store
+// as the recursive sha256 path called name, or only computes its path in
+// read-only mode. root is read directly from the file system, as the
+// planner read it. The path is then readable in restricted mode.
+static nix::StorePath addSourceToStore(nix::EvalState & state, std::string_view name, const std::string & root,
+    nix::PathFilter & filter)
+{
+    auto storePath = addPathToStore(state, name, root, filter, readOnlyMode());
+    state.allowPath(storePath);
+    return storePath;
+}
+
+// staticOutputPaths is what Nix itself computes for each output of drv: for
+// input-addressed outputs makeOutputPath over hashDerivationModulo with the
+// outputs masked (as derivationStrict does), for fixed outputs the path made
+// from their hash. Outputs without a static path (content-addressed floating,
+// impure, deferred) are absent.
+static std::map<std::string, nix::StorePath> staticOutputPaths(nix::EvalState & state, const nix::Derivation & drv)
+{
+    std::map<std::string, nix::StorePath> paths;
+    std::optional<nix::DrvHash> masked;
+    for (auto & [name, output] : drv.outputs) {
+        if (isInputAddressed(output)) {
+            if (!masked)
+                masked = nix::hashDerivationModulo(*state.store, drv, true);
+            if (masked->kind == nix::DrvHash::Kind::Regular)
+                paths.insert_or_assign(name, state.store->makeOutputPath(name, masked->hashes.at(name), drv.name));
+        } else if (auto p = output.path(*state.store, drv.name, name))
+            paths.insert_or_assign(name, *p);
+    }
+    return paths;
+}
+
+// recordDrvHash memoises hashDerivationModulo(drv) for drvPath in Nix's
+// global drvHashes, exactly as derivationStrict does. Without it, read-only
+// evaluation of anything depending on drvPath fails with "opening file
+// …drv", because the .drv was never written.
+static void recordDrvHash(nix::EvalState & state, const nix::StorePath & drvPath, const nix::Derivation & drv)
+{
+    memoiseDrvHash(drvPath, nix::hashDerivationModulo(*state.store, drv, false));
+}
+
+nix::Hash drvHashModulo(nix::EvalState & state, PrimOpPos pos, const nix::StorePath & drvPath,
+    const std::string & output)
+{
+    auto h = memoisedDrvHash(drvPath);
+    if (!h) {
+        h = nix::hashDerivationModulo(*state.store, state.store->readDerivation(drvPath), false);
+        memoiseDrvHash(drvPath, *h);
+    }
+    if (h->kind != nix::DrvHash::Kind::Regular)
+        throwError(state, pos, "derivation '%s' has content-addressed outputs, which builtins.goPackageGraph does not support",
+            state.store->printStorePath(drvPath));
+    auto i = h->hashes.find(output);
+    if (i == h->hashes.end())
+        throwError(state, pos, "derivation '%s' has no output '%s'", state.store->printStorePath(drvPath), output);
+    return i->second;
+}
 
 // writeSource adds src to the store as a recursive sha256 "source" path
 // holding exactly src.files and the directories leading to them.
@@ -63,12 +130,12 @@ static void writeDerivation(nix::EvalState & state, PrimOpPos pos, const Planned
 {
     std::optional<nix::Derivation> drv;
     try {
-        drv = parseDerivation(state, planned.aterm, planned.name);
+        drv = nix::parseDerivation(*state.store, std::string(planned.aterm), planned.name);
     } catch (nix::Error & e) {
         throwInternalError(state, pos, "derivation '%s' is not valid: %s", planned.drvPath, e.info().msg.str());
     }
     checkOutputs(state, pos, planned, *drv);
-    auto drvPath = writeDerivation(state, *drv);
+    auto drvPath = writeDerivation(state, *drv, readOnlyMode());
     if (state.store->printStorePath(drvPath) != planned.drvPath)
         throwInternalError(state, pos, "derivation '%s' was written to '%s'", planned.drvPath,
             state.store->printStorePath(drvPath));

@@ -65,7 +65,11 @@
 }:
 
 let
-  hasBuildId = builtins.any (flag: builtins.match "-buildid(=.*)?" flag != null) ldflags;
+  # The elements are joined with spaces and split again by cmd/go (as in
+  # buildGoModule), so -buildid may also be a field inside an element
+  # ("-s -buildid=abc").
+  hasBuildId = builtins.any
+    (flag: builtins.match "(.*[[:space:]])?--?buildid([=[:space:]].*)?" flag != null) ldflags;
   cgo = builtins.elem CGO_ENABLED [ 1 "1" true ];
 
   moduleSrc =

@@ -15,7 +15,6 @@ let
     inherit go;
     builder = "${storePath args.gographBuilder}/bin/gograph-builder";
     cc = if args.cc == null then null else storePath args.cc;
-    moduleDirs = builtins.mapAttrs (_: storePath) args.moduleDirs;
   };
 in
 (import ./app.nix { inherit busybox system; } {

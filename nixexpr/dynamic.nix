@@ -31,6 +31,8 @@ let
     gographBuilder = "${gographBuilder}";
     busybox = "${busybox}";
     cc = if cgo then "${cc}" else null;
+    # Not read by dynamic-inner.nix (units.nix takes the modules' paths
+    # from the plan); it keeps them inputs of the producer.
     moduleDirs = builtins.mapAttrs (_: d: "${d}") plan.moduleDirs;
     inherit pname version doCheck checkFlags allowGoReference system;
   };

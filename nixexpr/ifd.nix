@@ -2,8 +2,9 @@
 # plugin. The planner (gobridge/cmd/gograph, a static binary in the store)
 # runs in a derivation whose JSON output is imported (import from
 # derivation); third-party modules come from the lock file (modules.nix).
-# The per-package derivations have the same environments as the plugin's,
-# so the binaries are the same.
+# The planner describes the build and units.nix resolves the description
+# as the plugin does, so the per-package derivations are the plugin's own
+# (the same .drv paths).
 { planner, cacert ? null, system ? builtins.currentSystem }:
 
 { src            # the module root
@@ -20,12 +21,11 @@ let
     mode = "ifd";
   };
   # The plan names store paths (the toolchain, modules); units.nix gives
-  # each back its context where an action uses it.
+  # each unit the context of the inputs it lists.
   parsed = builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile plan.drv));
 in
 import ./units.nix { inherit system; } {
   plan = parsed;
   inherit src go builder;
   cc = if cgo then cc else null;
-  inherit (plan) moduleDirs;
 } // { planDerivation = plan.drv; }

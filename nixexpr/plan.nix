@@ -1,8 +1,9 @@
 # The planning derivation of the modes without the plugin: the planner
 # command (`gograph plan-units`) with the module's source, the toolchain and
-# the third-party modules (modules.nix) as inputs; its output is the plan
-# as JSON (graph.IFDPlan). Returns { drv; request; requestAttrs; srcStore;
-# moduleDirs; } (mode "monolithic" sends requestAttrs to `gograph go-build`).
+# the third-party modules (modules.nix) as inputs; its output is the
+# description of the build as JSON (graph.Description, which units.nix
+# resolves). Returns { drv; request; requestAttrs; srcStore; moduleDirs; }
+# (mode "monolithic" sends requestAttrs to `gograph go-build`).
 { planner, cacert ? null, system ? builtins.currentSystem }:
 
 { src, go, builder ? null, lockFile, mode

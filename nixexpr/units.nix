@@ -1,25 +1,39 @@
-# The planner's units (`gograph plan-units`, graph.PlanUnits) as
-# derivations: the same environments as the plugin's derivations, with
-# every store path an action names given its string context. Returns what
-# builtins.goPackageGraph returns (packages, binaries, tests).
+# The planner's description of a build (`gograph plan-units`,
+# graph.Description) resolved into derivations the way the plugin resolves
+# it (gobridge/graph/resolve.go): the same names, environments and inputs,
+# so the same .drv paths. Each unit lists its inputs; nothing here searches
+# an action for a store path. Returns what builtins.goPackageGraph returns
+# (packages, binaries, tests).
 { system ? builtins.currentSystem }:
 
-{ plan           # the parsed plan
+{ plan           # the parsed description
 , src            # the module root: a path or a store path (string)
 , go, builder
 , cc ? null
-, moduleDirs     # "path@version" -> the module's store path (with context)
 }:
 
 let
-  inherit (builtins) attrNames attrValues elem filter listToAttrs map match replaceStrings;
+  inherit (builtins) appendContext attrNames elem filter foldl' getContext listToAttrs map replaceStrings;
 
   plain = builtins.unsafeDiscardStringContext;
   srcPath = if builtins.isPath src then src else /. + plain src;
 
-  # Store paths the actions name literally, given back their context.
-  contextPaths = [ "${go}" ] ++ (if cc == null then [ ] else [ "${cc}" ]) ++ map (d: "${d}") (attrValues moduleDirs);
-  withContext = replaceStrings (map plain contextPaths) contextPaths;
+  # A third-party module is its plain store path, an input source, as the
+  # plugin adds it (graph.Description says why). The planner got it from
+  # modules.nix's fixed-output derivation, which the planning derivation
+  # (this plan's import) has built.
+  module = key: let path = plain plan.modules.${key}.storePath; in
+    appendContext path { ${path} = { path = true; }; };
+
+  # The inputs a unit lists, as strings whose context is the input.
+  inputsOf = u:
+    (if u.inputs.toolchain then [ "${go}" ] else [ ])
+    ++ (if !u.inputs.cc then [ ]
+        else if cc == null then throw "nix-gograph: ${u.id} runs the C compiler, but there is none (cc)"
+        else [ "${cc}" ])
+    ++ map module u.inputs.modules;
+  # withContextOf s inputs: s with the context of each of inputs added.
+  withContextOf = foldl' (s: input: appendContext s (getContext input));
 
   # A main-module package's own files, as the plugin adds them.
   sourceOf = name: dir: files:
@@ -40,30 +54,33 @@ let
 
   unitKey = u: if u.mode == "link" then "link ${u.id}" else u.id;
   units = listToAttrs (map (u: { name = unitKey u; value = unitDrv u; }) plan.units);
-  unitDrv = u: derivation {
-    inherit (u) name;
-    inherit system builder;
-    passAsFile = [ "gographAction" ];
-    gographAction = replaceStrings
-      (map (d: "$GOGRAPH_ARCHIVE{${d}}") u.deps ++ (if u.source == null then [ ] else [ "$GOGRAPH_SOURCE{${u.source}}" ]))
-      (map (d: "${units.${d}}/pkg.a") u.deps ++ (if u.source == null then [ ] else [ "${sources.${u.source}}" ]))
-      (withContext u.action);
-  };
-
-  # Test variants ("p [q.test]") and test mains ("q.test") are not packages
-  # of the result.
-  isTestOnly = id: match "(.* [[].*)|(.*[.]test)" id != null;
+  # The action with its placeholders filled in, left to right; "$$" (an
+  # escaped "$") stays as it is, so a "$" the user wrote starts none.
+  unitDrv = u:
+    let source = u.inputs.source; in
+    derivation {
+      inherit (u) name;
+      inherit system builder;
+      passAsFile = [ "gographAction" ];
+      gographAction = withContextOf (replaceStrings
+        ([ "$$" ] ++ map (d: "$GOGRAPH_ARCHIVE{${d}}") u.inputs.deps
+          ++ (if source == null then [ ] else [ "$GOGRAPH_SOURCE{${source}}" ]))
+        ([ "$$" ] ++ map (d: "${units.${d}}/pkg.a") u.inputs.deps
+          ++ (if source == null then [ ] else [ "${sources.${source}}" ]))
+        u.action) (inputsOf u);
+    };
 in
 {
   inherit (plan) modulePath goVersion;
+  # Test variants, external test packages and test helpers are not
+  # packages of the result.
   packages = builtins.mapAttrs (id: p: {
-    inherit (p) importPath name kind imports;
-    files = if p.files == null then [ ] else p.files;
-    src = sources.${id} or (if p.module or null == null then null else moduleDirs.${p.module} or null);
+    inherit (p) importPath name kind imports files;
+    src = sources.${id} or (if p.module or null == null then null else module p.module);
     drv = units.${id} or null;
-  }) (builtins.removeAttrs plan.packages (filter isTestOnly (attrNames plan.packages)));
+  }) (builtins.removeAttrs plan.packages (filter (id: plan.packages.${id}.testOnly or false) (attrNames plan.packages)));
   binaries = listToAttrs (map (u: { name = u.binary; value = units."link ${u.id}"; })
-    (filter (u: u.mode == "link" && !isTestOnly u.id) plan.units));
+    (filter (u: u.mode == "link" && !(u.test or false)) plan.units));
   tests = builtins.mapAttrs (id: t: {
     binary = units."link ${t.main}";
     src = sourceOf t.sourceName t.dir t.files;

@@ -77,6 +77,16 @@ static void checkNamesDrv(nix::EvalState & state, PrimOpPos pos, const DrvRefere
     }
 }
 
+// realisedOutputPath is the path of output of drvPath in the store once it
+// is built, if known.
+static std::optional<nix::StorePath> realisedOutputPath(nix::EvalState & state, const nix::StorePath & drvPath,
+    const std::string & output)
+{
+    auto outputs = state.store->queryPartialDerivationOutputMap(drvPath);
+    auto i = outputs.find(output);
+    return i == outputs.end() ? std::nullopt : i->second;
+}
+
 // realiseProduced builds what ref refers to, as import-from-derivation does
 // (refused when allow-import-from-derivation is off), and returns the path
 // of the .drv file it is.

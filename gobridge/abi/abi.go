@@ -17,6 +17,7 @@ import (
 	pointer "github.com/mattn/go-pointer"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/graph"
+	"github.com/nix-gograph/nix-gograph/gobridge/plan"
 )
 
 // GoGraphNewPlanner returns an opaque handle to a planner that lives for the
@@ -53,7 +54,7 @@ func GoGraphFree(s *C.char) {
 }
 
 func errorJSON(msg string) string {
-	b, _ := json.Marshal(map[string]any{"error": map[string]string{"kind": "internal", "message": msg}})
+	b, _ := json.Marshal(&graph.Response{Error: &graph.ErrorInfo{Kind: plan.KindInternal, Message: msg}})
 	return string(b)
 }
 

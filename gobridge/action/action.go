@@ -6,10 +6,16 @@
 //	$WORK  the builder's scratch directory (as in `go build -n` output)
 //	$out   the derivation's output directory (only in Install.To)
 //
+// Every string of an Action except Package and Mode is such a template:
+// "$$" stands for one "$" (Literal), so strings the user wrote ("-X
+// main.v=$WORK/x") reach the tools unchanged.
+//
 // The planner (package plan) writes Actions; the builder (package builder)
 // runs them inside the Nix sandbox. Actions are JSON so they can travel in a
 // derivation's environment.
 package action
+
+import "strings"
 
 // WorkVar is the placeholder for the builder's scratch directory.
 const WorkVar = "$WORK"
@@ -84,3 +90,8 @@ type Install struct {
 // ArchiveName is the file a compile derivation leaves in $out: the
 // package's archive, as importcfg files of its dependents name it.
 const ArchiveName = "pkg.a"
+
+// Literal is s as a template that stands for s itself: every string of an
+// Action is a template in which "$WORK" is the builder's scratch directory
+// and "$$" a "$", so a "$" the user wrote is never read as a placeholder.
+func Literal(s string) string { return strings.ReplaceAll(s, "$", "$$") }

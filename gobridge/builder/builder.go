@@ -37,8 +37,26 @@ type runner struct {
 	log       io.Writer
 }
 
+// expand fills in the template s (action.Literal): "$WORK" is the scratch
+// directory, "$$" a "$"; any other "$" stands for itself.
 func (r *runner) expand(s string) string {
-	return strings.ReplaceAll(s, action.WorkVar, r.work)
+	if !strings.Contains(s, "$") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case strings.HasPrefix(s[i:], "$$"):
+			b.WriteByte('$')
+			i++
+		case strings.HasPrefix(s[i:], action.WorkVar):
+			b.WriteString(r.work)
+			i += len(action.WorkVar) - 1
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 func (r *runner) expandAll(ss []string) []string {

@@ -67,3 +67,18 @@ func TestRunFailureNamesPackageAndShowsOutput(t *testing.T) {
 	assert.True(t, strings.HasPrefix(log.String(), "# example.com/broken\n"), log.String())
 	assert.Contains(t, log.String(), "syntax error")
 }
+
+func TestExpandTemplates(t *testing.T) {
+	r := &runner{work: "/build/w"}
+	tests := []struct{ in, want string }{
+		{"$WORK/obj/_pkg_.a", "/build/w/obj/_pkg_.a"},
+		{action.Literal("main.v=$WORK/x"), "main.v=$WORK/x"},
+		{action.Literal("a$$b$"), "a$$b$"},
+		{"-trimpath=$WORK/src=>" + action.Literal("x$y"), "-trimpath=/build/w/src=>x$y"},
+		{"GOROOT_FINAL=$GOROOT", "GOROOT_FINAL=$GOROOT"},
+		{"plain", "plain"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, r.expand(tt.in), tt.in)
+	}
+}

@@ -99,6 +99,9 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 	if planCfg.ModCache, planCfg.ModuleDirs, err = req.ModuleView(view); err != nil {
 		return nil, nil, err
 	}
+	if err := plan.CheckFlags(planCfg); err != nil {
+		return nil, nil, err
+	}
 	patterns, err := plan.Patterns(planCfg)
 	if err != nil {
 		return nil, nil, err

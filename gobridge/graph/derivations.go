@@ -31,13 +31,13 @@ type drvSet struct {
 func newDrvSet(req *Request) *drvSet {
 	s := &drvSet{system: req.System, builder: req.Builder.Path,
 		baseDrvs: map[string][]string{}, replacements: map[string]string{}}
-	for _, in := range []StoreInput{req.Go, req.Builder} {
-		for _, d := range in.InputDrvs {
-			s.baseDrvs[d.DrvPath] = mergeOutputs(s.baseDrvs[d.DrvPath], d.Outputs)
-			s.replacements[d.DrvPath] = d.HashModulo
-		}
-		s.baseSrcs = append(s.baseSrcs, in.InputSrcs...)
+	// The builder is an input of every derivation; everything else (the
+	// toolchain too) only of those whose unit lists it (UnitInputs).
+	for _, d := range req.Builder.InputDrvs {
+		s.baseDrvs[d.DrvPath] = mergeOutputs(s.baseDrvs[d.DrvPath], d.Outputs)
+		s.replacements[d.DrvPath] = d.HashModulo
 	}
+	s.baseSrcs = append(s.baseSrcs, req.Builder.InputSrcs...)
 	return s
 }
 
@@ -50,8 +50,8 @@ func mergeOutputs(a, b []string) []string {
 // add synthesises a derivation running the builder with env (plus the
 // standard attributes) and returns it. deps are derivations of this set
 // whose "out" it reads; srcs are extra input sources and extra further
-// inputs (the C toolchain). A derivation already in the set is returned
-// as it is.
+// inputs (the Go and C toolchains). A derivation already in the set is
+// returned as it is.
 func (s *drvSet) add(name string, env map[string]string, deps []*Derivation, srcs []string, extra ...StoreInput) (*Derivation, error) {
 	d := &derivation.Derivation{
 		Outputs:          map[string]*derivation.Output{"out": {}},

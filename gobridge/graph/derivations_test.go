@@ -54,7 +54,7 @@ func TestPlanJSONErrors(t *testing.T) {
 		require.NoError(t, json.Unmarshal(NewPlanner().PlanJSON([]byte(tt.request)), &resp))
 		require.NotNil(t, resp.Error, tt.request)
 		assert.Nil(t, resp.OK)
-		assert.Equal(t, tt.kind, resp.Error.Kind, tt.request)
+		assert.Equal(t, tt.kind, string(resp.Error.Kind), tt.request)
 		assert.Equal(t, tt.argument, resp.Error.Argument, tt.request)
 		assert.Contains(t, resp.Error.Message, tt.contains, tt.request)
 	}

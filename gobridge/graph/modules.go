@@ -49,7 +49,7 @@ func prepareModules(src, scratch string) (*modules, error) {
 	}
 	sums, err := modfetch.ParseGoSum(filepath.Join(src, "go.sum"), data)
 	if err != nil {
-		return nil, &plan.Error{Kind: "go-sum", Argument: "src", Message: err.Error()}
+		return nil, &plan.Error{Kind: plan.KindGoSum, Argument: "src", Message: err.Error()}
 	}
 	fetcher, err := modfetch.NewFetcher(modfetch.ConfigFromEnv())
 	if err != nil {
@@ -61,7 +61,7 @@ func prepareModules(src, scratch string) (*modules, error) {
 		before := fetcher.Fetches
 		vm, err := m.prepare(fetcher, sums[mod], filepath.Join(scratch, "extract"))
 		if err != nil {
-			return nil, &plan.Error{Kind: "module", Package: mod.String(), Message: err.Error()}
+			return nil, &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: err.Error()}
 		}
 		if fetcher.Fetches > before {
 			m.fetched = append(m.fetched, mod.String())

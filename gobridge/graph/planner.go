@@ -29,10 +29,10 @@ type Response struct {
 
 // ErrorInfo is a structured error naming its culprit.
 type ErrorInfo struct {
-	Kind     string `json:"kind"`
-	Message  string `json:"message"`
-	Package  string `json:"package,omitempty"`
-	Argument string `json:"argument,omitempty"`
+	Kind     plan.ErrorKind `json:"kind"`
+	Message  string         `json:"message"`
+	Package  string         `json:"package,omitempty"`
+	Argument string         `json:"argument,omitempty"`
 }
 
 // PlanJSON answers one JSON request with a JSON response. It never panics:
@@ -40,13 +40,13 @@ type ErrorInfo struct {
 func (p *Planner) PlanJSON(request []byte) (response []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			response = marshal(&Response{Error: &ErrorInfo{Kind: "internal",
+			response = marshal(&Response{Error: &ErrorInfo{Kind: plan.KindInternal,
 				Message: fmt.Sprintf("gobridge: internal error: %v\n%s", r, debug.Stack())}})
 		}
 	}()
 	var req Request
 	if err := json.Unmarshal(request, &req); err != nil {
-		return marshal(&Response{Error: &ErrorInfo{Kind: "internal", Message: "gobridge: bad request: " + err.Error()}})
+		return marshal(&Response{Error: &ErrorInfo{Kind: plan.KindInternal, Message: "gobridge: bad request: " + err.Error()}})
 	}
 	result, err := p.Plan(&req)
 	if err != nil {
@@ -93,7 +93,7 @@ func (p *Planner) planIn(req *Request, scratch string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return synthesize(req, planned, mods)
+	return synthesize(req, cfg.Dir, planned, mods)
 }
 
 func errorInfo(err error) *ErrorInfo {
@@ -101,13 +101,13 @@ func errorInfo(err error) *ErrorInfo {
 	if errors.As(err, &pe) {
 		return &ErrorInfo{Kind: pe.Kind, Message: pe.Message, Package: pe.Package, Argument: pe.Argument}
 	}
-	return &ErrorInfo{Kind: "internal", Message: err.Error()}
+	return &ErrorInfo{Kind: plan.KindInternal, Message: err.Error()}
 }
 
 func marshal(r *Response) []byte {
 	b, err := json.Marshal(r)
 	if err != nil {
-		b, _ = json.Marshal(&Response{Error: &ErrorInfo{Kind: "internal", Message: err.Error()}})
+		b, _ = json.Marshal(&Response{Error: &ErrorInfo{Kind: plan.KindInternal, Message: err.Error()}})
 	}
 	return b
 }

@@ -50,7 +50,7 @@ type InputDrv struct {
 // validate checks what the shim cannot: that paths are where they must be.
 func (r *Request) validate() error {
 	if r.Src == "" {
-		return &plan.Error{Kind: "bad-argument", Argument: "src", Message: "src is missing"}
+		return &plan.Error{Kind: plan.KindBadArgument, Argument: "src", Message: "src is missing"}
 	}
 	inputs := []struct {
 		name string
@@ -63,17 +63,17 @@ func (r *Request) validate() error {
 		}{"cc", *r.CC})
 	}
 	if r.CGO && r.CC == nil {
-		return &plan.Error{Kind: "bad-argument", Argument: "cc",
+		return &plan.Error{Kind: plan.KindBadArgument, Argument: "cc",
 			Message: "cgo is on but no C toolchain (cc) was given"}
 	}
 	for _, in := range inputs {
 		if !strings.HasPrefix(in.si.Path, nixstore.StoreDir+"/") || filepath.Clean(in.si.Path) != in.si.Path {
-			return &plan.Error{Kind: "bad-argument", Argument: in.name,
+			return &plan.Error{Kind: plan.KindBadArgument, Argument: in.name,
 				Message: fmt.Sprintf("%s must be a path in %s, not %q", in.name, nixstore.StoreDir, in.si.Path)}
 		}
 	}
 	if r.System == "" {
-		return &plan.Error{Kind: "bad-argument", Argument: "system", Message: "system is missing"}
+		return &plan.Error{Kind: plan.KindBadArgument, Argument: "system", Message: "system is missing"}
 	}
 	return nil
 }

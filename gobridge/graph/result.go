@@ -1,15 +1,11 @@
 package graph
 
 import (
-	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"golang.org/x/mod/module"
 
-	"github.com/nix-gograph/nix-gograph/gobridge/action"
-	"github.com/nix-gograph/nix-gograph/gobridge/nixstore"
 	"github.com/nix-gograph/nix-gograph/gobridge/plan"
 )
 
@@ -52,65 +48,34 @@ type packageValue struct {
 	Drv        *derivationValue `json:"drv"`
 }
 
-func synthesize(req *Request, planned *plan.Result, mods *modules) (*Result, error) {
+// synthesize describes the plan made in the module root src and resolves
+// the description into the plugin's sources, derivations and value.
+func synthesize(req *Request, src string, planned *plan.Result, mods *modules) (*Result, error) {
 	res := &Result{}
+	var modPaths map[module.Version]string
 	if mods != nil {
 		res.Sources = append(res.Sources, mods.sources...)
+		modPaths = mods.byModule
 	}
-	drvs := newDrvSet(req)
-	pkgs := map[string]*packageValue{}
-	srcPaths := map[string]string{}
-	for _, p := range planned.Packages {
-		pv := &packageValue{ImportPath: p.ImportPath, Name: p.Name, Kind: packageKind(p),
-			Files: nonNil(p.SourceFiles()), Imports: nonNil(p.Imports)}
-		if p.Module != nil && !p.Module.Main && mods != nil && mods.byModule[moduleVersion(p.Module)] != "" {
-			pv.Src = &storePathValue{mods.byModule[moduleVersion(p.Module)]}
-		} else if !p.Standard {
-			src := Source{Name: nixstore.SanitizeName(p.ImportPath) + "-src", Root: p.Dir, Files: p.SourceFiles()}
-			path, err := nixstore.SourcePath(src.Name, src.Root, src.Files)
-			if err != nil {
-				return nil, err
-			}
-			src.Path = path
-			res.Sources = append(res.Sources, src)
-			srcPaths[p.ImportPath] = path
-			pv.Src = &storePathValue{path}
-		}
-		pkgs[p.ImportPath] = pv
-	}
-
-	archives := map[string]*Derivation{}
-	binaries := map[string]*derivationValue{}
-	for _, u := range planned.Units {
-		drv, err := unitDerivation(drvs, req, u, archives, srcPaths[u.ImportPath])
-		if err != nil {
-			return nil, err
-		}
-		if u.Mode == "compile" {
-			archives[u.ImportPath] = drv
-			pkgs[u.ImportPath].Drv = &derivationValue{drv.DrvPath}
-		} else {
-			if _, dup := binaries[u.Binary]; dup {
-				return nil, &plan.Error{Kind: "bad-argument", Argument: "subPackages", Package: u.ImportPath,
-					Message: fmt.Sprintf("subPackages: two main packages would both be installed as bin/%s", u.Binary)}
-			}
-			binaries[u.Binary] = &derivationValue{drv.DrvPath}
-		}
-	}
-	tests, err := synthesizeTests(req, planned.Tests, res, drvs, archives, srcPaths)
+	desc, err := describe(src, planned, modPaths)
 	if err != nil {
 		return nil, err
 	}
-	res.Derivations = drvs.list
+	r, err := resolve(req, src, desc)
+	if err != nil {
+		return nil, err
+	}
+	res.Sources = append(res.Sources, r.sources...)
+	res.Derivations = r.drvs.list
 	res.Value = map[string]any{
-		"modulePath": planned.ModulePath,
-		"goVersion":  planned.GoVersion,
-		"packages":   pkgs,
-		"binaries":   binaries,
-		"tests":      tests,
+		"modulePath": desc.ModulePath,
+		"goVersion":  desc.GoVersion,
+		"packages":   r.packages,
+		"binaries":   r.binaries,
+		"tests":      r.tests,
 	}
 	res.Messages = []string{fmt.Sprintf("planned %s: %d packages, %d derivations",
-		planned.ModulePath, len(planned.Packages), len(drvs.list))}
+		planned.ModulePath, len(planned.Packages), len(r.drvs.list))}
 	if mods != nil {
 		res.Messages = append(res.Messages, fmt.Sprintf("%d modules, %d downloads, fetched: [%s]",
 			len(mods.sources), mods.fetches, strings.Join(mods.fetched, " ")))
@@ -120,39 +85,6 @@ func synthesize(req *Request, planned *plan.Result, mods *modules) (*Result, err
 		}
 	}
 	return res, nil
-}
-
-// unitDerivation synthesises the derivation of one compile or link unit.
-func unitDerivation(drvs *drvSet, req *Request, u *plan.Unit, archives map[string]*Derivation, srcPath string) (*Derivation, error) {
-	a := u.Action
-	srcs := slices.Clone(u.Inputs)
-	if u.SourceDir != "" && u.Mode == "compile" {
-		a.Sources = []action.Source{{Dir: u.SourceDir, StorePath: srcPath}}
-		srcs = append(srcs, srcPath)
-	}
-	var deps []*Derivation
-	for _, ip := range u.Deps {
-		dep := archives[ip]
-		if dep == nil {
-			return nil, fmt.Errorf("graph: %s needs %s, which has no compile derivation", u.ImportPath, ip)
-		}
-		deps = append(deps, dep)
-	}
-	data, err := json.Marshal(&a)
-	if err != nil {
-		return nil, err
-	}
-	actionJSON := plan.ResolveArchives(string(data), func(ip string) string {
-		return archives[ip].Outputs["out"] + "/" + action.ArchiveName
-	})
-	name := unitName(u)
-	env := map[string]string{"gographAction": actionJSON, "passAsFile": "gographAction"}
-	var extra []StoreInput
-	if req.CC != nil && strings.Contains(actionJSON, req.CC.Path) {
-		// Only derivations that run the C compiler depend on it.
-		extra = append(extra, *req.CC)
-	}
-	return drvs.add(name, env, deps, srcs, extra...)
 }
 
 // moduleVersion is the module a package comes from (its replacement, if any).

@@ -60,6 +60,9 @@ type goRunner struct {
 }
 
 func newGoRunner(cfg *Config) (*goRunner, error) {
+	if err := CheckFlags(cfg); err != nil {
+		return nil, err
+	}
 	scratch, err := os.MkdirTemp("", "gograph-plan-")
 	if err != nil {
 		return nil, err
@@ -137,39 +140,25 @@ func (g *goRunner) run(args ...string) (stdout, stderr []byte, err error) {
 func (g *goRunner) buildFlags() []string { return BuildFlags(g.cfg) }
 
 // BuildFlags are the go build flags cfg asks for (-trimpath and
-// -buildvcs=false always).
+// -buildvcs=false always), as nixpkgs' buildGoModule passes them: tags
+// joined with commas, and each of ldflags, gcflags and asmflags joined with
+// spaces into one value that cmd/go splits again (SplitFlags). CheckFlags
+// reports the lists cmd/go would reject or misread.
 func BuildFlags(cfg *Config) []string {
 	flags := []string{"-trimpath", "-buildvcs=false"}
 	if len(cfg.Tags) > 0 {
 		flags = append(flags, "-tags="+strings.Join(cfg.Tags, ","))
 	}
 	if len(cfg.Ldflags) > 0 {
-		flags = append(flags, "-ldflags="+joinQuoted(cfg.Ldflags))
+		flags = append(flags, "-ldflags="+joinFlags(cfg.Ldflags))
 	}
 	if len(cfg.Gcflags) > 0 {
-		flags = append(flags, "-gcflags="+joinQuoted(cfg.Gcflags))
+		flags = append(flags, "-gcflags="+joinFlags(cfg.Gcflags))
 	}
 	if len(cfg.Asmflags) > 0 {
-		flags = append(flags, "-asmflags="+joinQuoted(cfg.Asmflags))
+		flags = append(flags, "-asmflags="+joinFlags(cfg.Asmflags))
 	}
 	return flags
-}
-
-// joinQuoted joins flags into one string that cmd/go splits back into the
-// same list (cmd/internal/quoted rules: single or double quotes).
-func joinQuoted(flags []string) string {
-	quoted := make([]string, len(flags))
-	for i, f := range flags {
-		switch {
-		case f != "" && !strings.ContainsAny(f, " \t\n'\""):
-			quoted[i] = f
-		case !strings.Contains(f, "'"):
-			quoted[i] = "'" + f + "'"
-		default:
-			quoted[i] = `"` + f + `"`
-		}
-	}
-	return strings.Join(quoted, " ")
 }
 
 // toolEnv is the environment the go command gives the tools it runs (the

@@ -88,7 +88,7 @@ func (g *goRunner) listPackages(flags, patterns []string) ([]*Package, error) {
 	args = append(append(append(args, g.buildFlags()...), "--"), patterns...)
 	out, _, err := g.run(args...)
 	if err != nil {
-		return nil, &Error{Kind: "go-list", Message: "go list: " + err.Error()}
+		return nil, &Error{Kind: KindGoList, Message: "go list: " + err.Error()}
 	}
 	var pkgs []*Package
 	dec := json.NewDecoder(bytes.NewReader(out))
@@ -111,18 +111,18 @@ func checkListErrors(pkgs []*Package) error {
 		if p.Error == nil {
 			continue
 		}
-		kind := "package"
+		kind := KindPackage
 		msg := p.Error.Err
 		switch {
 		case strings.Contains(msg, "import cycle not allowed"):
-			kind = "import-cycle"
+			kind = KindImportCycle
 			if len(p.Error.ImportStack) > 0 {
 				msg += ": " + strings.Join(p.Error.ImportStack, " -> ")
 			}
 		case strings.Contains(msg, "directory not found") || strings.Contains(msg, "cannot find") ||
 			strings.Contains(msg, "no Go files") || strings.Contains(msg, "is not in std") ||
 			strings.Contains(msg, "does not contain package") || strings.Contains(msg, "no required module"):
-			kind = "package-not-found"
+			kind = KindPackageNotFound
 		}
 		if p.Error.Pos != "" && !strings.Contains(msg, p.Error.Pos) {
 			msg = p.Error.Pos + ": " + msg
@@ -139,7 +139,7 @@ func checkListErrors(pkgs []*Package) error {
 
 // Error is a planning failure that names its culprit.
 type Error struct {
-	Kind     string
+	Kind     ErrorKind
 	Message  string
 	Package  string
 	Argument string

@@ -13,7 +13,7 @@ func (g *goRunner) packagesExcluding(excluded []string) ([]string, error) {
 	args := append([]string{"list", "-e", "-f", "{{.Dir}}"}, g.buildFlags()...)
 	out, _, err := g.run(append(args, "--", "./...")...)
 	if err != nil {
-		return nil, &Error{Kind: "go-list", Message: "go list: " + err.Error()}
+		return nil, &Error{Kind: KindGoList, Message: "go list: " + err.Error()}
 	}
 	var patterns []string
 	for _, dir := range strings.Fields(string(out)) {
@@ -30,7 +30,7 @@ func (g *goRunner) packagesExcluding(excluded []string) ([]string, error) {
 		}
 	}
 	if len(patterns) == 0 {
-		return nil, &Error{Kind: "bad-argument", Argument: "excludedPackages",
+		return nil, &Error{Kind: KindBadArgument, Argument: "excludedPackages",
 			Message: fmt.Sprintf("excludedPackages %q exclude every package of the module", excluded)}
 	}
 	return patterns, nil
@@ -60,7 +60,7 @@ func checkMainPackages(cfg *Config, pkgs []*Package) error {
 		}
 		p := byDir[filepath.Join(cfg.Dir, pattern)]
 		if p != nil && p.Name != "main" {
-			return &Error{Kind: "bad-argument", Argument: "subPackages", Package: p.ImportPath,
+			return &Error{Kind: KindBadArgument, Argument: "subPackages", Package: p.ImportPath,
 				Message: fmt.Sprintf("subPackages: %s is package %s (%s), not a main package; "+
 					"subPackages lists the programs to build", pattern, p.Name, p.ImportPath)}
 		}
@@ -76,14 +76,14 @@ func explainError(cfg *Config, pkgs []*Package, err error) error {
 		if cfg.GOOS != "" {
 			arg = "goos"
 		}
-		return &Error{Kind: "bad-argument", Argument: arg, Message: fmt.Sprintf(
+		return &Error{Kind: KindBadArgument, Argument: arg, Message: fmt.Sprintf(
 			"goos %q, goarch %q: %s (`go tool dist list` lists the supported pairs)", cfg.GOOS, cfg.GOARCH,
 			strings.TrimPrefix(err.Error(), "go env: "))}
 	}
 	if !cfg.CGO {
 		for _, p := range pkgs {
 			if file := cgoFile(p); file != "" && p.Error != nil {
-				return &Error{Kind: "needs-cgo", Package: p.ImportPath, Message: fmt.Sprintf(
+				return &Error{Kind: KindNeedsCgo, Package: p.ImportPath, Message: fmt.Sprintf(
 					"package %s needs cgo (%s imports \"C\") and has no pure-Go fallback, but cgo is off: "+
 						"set env.CGO_ENABLED = 1", p.ImportPath, file)}
 			}

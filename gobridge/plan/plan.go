@@ -47,6 +47,9 @@ func Plan(cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	defer g.close()
+	if _, err := g.checkGoVersion(); err != nil {
+		return nil, err
+	}
 	if !explicit && len(cfg.Excluded) > 0 {
 		if cfg.Patterns, err = g.packagesExcluding(cfg.Excluded); err != nil {
 			return nil, err
@@ -68,6 +71,9 @@ func Plan(cfg *Config) (*Result, error) {
 	// go list's errors name packages best, so they win.
 	if err := cmp.Or(listErr, envErr, bErr); err != nil {
 		return nil, explainError(cfg, pkgs, err)
+	}
+	if err := checkPlaceholders(cfg.Dir, pkgs); err != nil {
+		return nil, err
 	}
 	if explicit {
 		if err := checkMainPackages(cfg, pkgs); err != nil {
@@ -95,17 +101,17 @@ func readGoMod(dir string) (modulePath, goVersion string, err error) {
 	file := filepath.Join(dir, "go.mod")
 	data, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
-		return "", "", &Error{Kind: "no-module", Argument: "src",
+		return "", "", &Error{Kind: KindNoModule, Argument: "src",
 			Message: fmt.Sprintf("src %s has no go.mod (it must be the root of a Go module)", dir)}
 	} else if err != nil {
-		return "", "", &Error{Kind: "no-module", Argument: "src", Message: err.Error()}
+		return "", "", &Error{Kind: KindNoModule, Argument: "src", Message: err.Error()}
 	}
 	mf, err := modfile.ParseLax(file, data, nil)
 	if err != nil {
-		return "", "", &Error{Kind: "no-module", Argument: "src", Message: err.Error()}
+		return "", "", &Error{Kind: KindNoModule, Argument: "src", Message: err.Error()}
 	}
 	if mf.Module == nil {
-		return "", "", &Error{Kind: "no-module", Argument: "src", Message: file + " has no module directive"}
+		return "", "", &Error{Kind: KindNoModule, Argument: "src", Message: file + " has no module directive"}
 	}
 	if mf.Go != nil {
 		goVersion = mf.Go.Version
@@ -126,9 +132,9 @@ func normalizePatterns(patterns []string) (out []string, explicit bool, err erro
 		clean := filepath.ToSlash(filepath.Clean(p))
 		switch {
 		case p == "":
-			return nil, true, &Error{Kind: "bad-argument", Argument: "subPackages", Message: "subPackages: empty package path"}
+			return nil, true, &Error{Kind: KindBadArgument, Argument: "subPackages", Message: "subPackages: empty package path"}
 		case filepath.IsAbs(p) || clean == ".." || strings.HasPrefix(clean, "../"):
-			return nil, true, &Error{Kind: "bad-argument", Argument: "subPackages",
+			return nil, true, &Error{Kind: KindBadArgument, Argument: "subPackages",
 				Message: fmt.Sprintf("subPackages: %q is not a package path inside the module", p)}
 		case clean == ".":
 			out = append(out, ".")
@@ -151,7 +157,7 @@ func (g *goRunner) buildScript() ([]*section, error) {
 		_, script, err = g.run(append(append(args, "--"), g.cfg.Patterns...)...)
 	}
 	if err != nil {
-		return nil, &Error{Kind: "go-build", Message: "go build -n: " + err.Error()}
+		return nil, &Error{Kind: KindGoBuild, Message: "go build -n: " + err.Error()}
 	}
 	return parseScript(string(script), g.cfg.Dir)
 }
@@ -179,4 +185,29 @@ func makeUnits(cfg *Config, toolEnv []string, pkgs []*Package, sections []*secti
 	}
 	slices.SortStableFunc(compiles, func(a, b *Unit) int { return order[a.ImportPath] - order[b.ImportPath] })
 	return append(compiles, links...), nil
+}
+
+// checkPlaceholders refuses a module whose directory or file names hold
+// "$WORK" or "$GOGRAPH_": `go build -n` prints its work directory as
+// $WORK, and actions use both as placeholders (action.Literal), so such a
+// name could not be told from them.
+func checkPlaceholders(root string, pkgs []*Package) error {
+	bad := func(s string) bool { return strings.Contains(s, "$WORK") || strings.Contains(s, "$GOGRAPH_") }
+	if bad(root) {
+		return &Error{Kind: KindBadArgument, Argument: "src",
+			Message: fmt.Sprintf("src %q: a path holding $WORK or $GOGRAPH_ cannot be planned exactly", root)}
+	}
+	for _, p := range pkgs {
+		if p.Standard {
+			continue
+		}
+		for _, f := range slices.Concat([]string{p.Dir}, p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles,
+			p.SysoFiles, p.EmbedFiles, p.TestGoFiles, p.XTestGoFiles, p.TestEmbedFiles, p.XTestEmbedFiles) {
+			if bad(f) {
+				return &Error{Kind: KindPackage, Package: p.ImportPath,
+					Message: fmt.Sprintf("package %s: the name %q holds $WORK or $GOGRAPH_, which nix-gograph cannot plan exactly", p.ImportPath, f)}
+			}
+		}
+	}
+	return nil
 }

@@ -34,26 +34,10 @@ func TestNormalizePatterns(t *testing.T) {
 	}
 }
 
-func TestJoinQuoted(t *testing.T) {
-	tests := []struct {
-		in   []string
-		want string
-	}{
-		{[]string{"-s", "-w"}, "-s -w"},
-		{[]string{"-X", "main.v=a b"}, "-X 'main.v=a b'"},
-		{[]string{"-X=main.v=it's"}, `"-X=main.v=it's"`},
-		{[]string{"-buildid="}, "-buildid="},
-		{[]string{""}, "''"},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, joinQuoted(tt.in), "%q", tt.in)
-	}
-}
-
 func TestCheckListErrors(t *testing.T) {
 	tests := []struct {
 		pkg      Package
-		kind     string
+		kind     ErrorKind
 		contains string
 	}{
 		{Package{ImportPath: "./nope", Error: &PackageError{Err: "stat /m/nope: directory not found"}},

@@ -9,26 +9,35 @@ import (
 
 func TestSplitWords(t *testing.T) {
 	tests := []struct {
-		line string
-		want []string
+		line   string
+		want   []string
+		quoted []bool
 	}{
-		{`compile -o $WORK/b001/_pkg_.a -p main`, []string{"compile", "-o", "$WORK/b001/_pkg_.a", "-p", "main"}},
-		{`compile -trimpath "/src=>example.com/x;$WORK/b001=>" -pack`, []string{"compile", "-trimpath", "/src=>example.com/x;$WORK/b001=>", "-pack"}},
-		{`GOROOT='' /go/pkg/tool/link -o a.out`, []string{"GOROOT=", "/go/pkg/tool/link", "-o", "a.out"}},
-		{`CGO_LDFLAGS='"-g" "-O2"' cgo`, []string{`CGO_LDFLAGS="-g" "-O2"`, "cgo"}},
-		{`x "a\"b\\c" ""`, []string{"x", `a"b\c`, ""}},
-		{`  spaced   words `, []string{"spaced", "words"}},
+		{`compile -o $WORK/b001/_pkg_.a -p main`, []string{"compile", "-o", "$WORK/b001/_pkg_.a", "-p", "main"}, nil},
+		{`compile -trimpath "/src=>example.com/x;$WORK/b001=>" -pack`, []string{"compile", "-trimpath", "/src=>example.com/x;$WORK/b001=>", "-pack"}, []bool{false, false, true, false}},
+		{`GOROOT='' /go/pkg/tool/link -o a.out`, []string{"GOROOT=", "/go/pkg/tool/link", "-o", "a.out"}, nil},
+		{`CGO_LDFLAGS='"-g" "-O2"' cgo`, []string{`CGO_LDFLAGS="-g" "-O2"`, "cgo"}, nil},
+		{`X="it's" cgo`, []string{`X=it's`, "cgo"}, nil},
+		{`x "a\"b\\c" ""`, []string{"x", `a"b\c`, ""}, []bool{false, true, true}},
+		// ' is an ordinary character: cmd/go never quotes with it.
+		{`link -X main.v=a'b'c ./it's.go`, []string{"link", "-X", "main.v=a'b'c", "./it's.go"}, nil},
+		{`compile "/my project's «src»/x.go" main.v=$WORK/x`, []string{"compile", "/my project's «src»/x.go", "main.v=$WORK/x"}, nil},
+		// An environment word only comes first.
+		{`cc A='b'`, []string{"cc", "A='b'"}, nil},
 	}
 	for _, tt := range tests {
-		got, err := splitWords(tt.line)
+		got, quoted, err := splitWords(tt.line)
 		require.NoError(t, err, tt.line)
 		assert.Equal(t, tt.want, got, tt.line)
+		if tt.quoted != nil {
+			assert.Equal(t, tt.quoted, quoted, tt.line)
+		}
 	}
 }
 
 func TestSplitWordsErrors(t *testing.T) {
-	for _, line := range []string{`a 'unterminated`, `a "unterminated`, `a "bad \q escape"`} {
-		_, err := splitWords(line)
+	for _, line := range []string{`A='unterminated x`, `a "unterminated`, `a "bad \q escape"`, `a  b`, `a "x"y`} {
+		_, _, err := splitWords(line)
 		assert.Error(t, err, line)
 	}
 }
@@ -136,20 +145,30 @@ func TestUnitsRewritePaths(t *testing.T) {
 	assert.Equal(t, "pkg.a", last.Install.To)
 }
 
-func TestRewritePathsRespectsPathBoundaries(t *testing.T) {
-	ub := &unitBuilder{moduleRoot: "/src/m", modCache: "/mc",
+func TestTemplateRespectsPathBoundaries(t *testing.T) {
+	ub := &unitBuilder{moduleRoot: "/src/m", modCache: "/mc", objdirPkg: map[string]string{"b002": "fmt"},
 		moduleDirs: map[string]string{"/mc/example.com/dep@v1.0.0": "/nix/store/x-dep"}}
 	tests := map[string]string{
-		"/src/m":              "$WORK/src",
-		"/src/m/x.go":         "$WORK/src/x.go",
-		"/src/m=>example.com": "$WORK/src=>example.com",
-		"/src/m2/x.go":        "/src/m2/x.go",
-		"/src/m.v2":           "/src/m.v2",
-		"a /src/m;/src/m/b":   "a $WORK/src;$WORK/src/b",
+		"/src/m":                               "$WORK/src",
+		"/src/m/x.go":                          "$WORK/src/x.go",
+		"/src/m=>example.com":                  "$WORK/src=>example.com",
+		"/src/m2/x.go":                         "/src/m2/x.go",
+		"/src/m.v2":                            "/src/m.v2",
+		"a /src/m;/src/m/b":                    "a $WORK/src;$WORK/src/b",
+		"$WORK/b001=>":                         "$WORK/obj=>",
+		"packagefile fmt=$WORK/b002/_pkg_.a\n": "packagefile fmt=" + ArchiveRef("fmt") + "\n",
+		"$WORK":                                "$WORK",
+		"$WORKS/x $GOROOT":                     "$$WORKS/x $$GOROOT",
 		"/mc/example.com/dep@v1.0.0/p=>example.com/dep@v1.0.0/p": "/nix/store/x-dep/p=>example.com/dep@v1.0.0/p",
 		"/mc/example.com/dep@v1.0.01/p":                          "/mc/example.com/dep@v1.0.01/p",
 	}
 	for in, want := range tests {
-		assert.Equal(t, want, ub.rewritePaths(in), in)
+		got, err := ub.template(in, "b001", false, map[string]bool{})
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"$WORK/b003/x.o", "$WORK/b009/_pkg_.a"} {
+		_, err := ub.template(in, "b001", false, map[string]bool{})
+		assert.Error(t, err, in)
 	}
 }

@@ -124,7 +124,7 @@ func (g *goRunner) testScript(patterns []string) ([]*section, error) {
 	}
 	_, script, err := g.run(append(args, patterns...)...)
 	if err != nil {
-		return nil, &Error{Kind: "go-build", Message: "go test -c -n: " + err.Error()}
+		return nil, &Error{Kind: KindGoBuild, Message: "go test -c -n: " + err.Error()}
 	}
 	return parseScript(string(script), g.cfg.Dir)
 }
@@ -150,7 +150,7 @@ func nameTestSections(sections []*section, byID map[string]*Package) error {
 			return fmt.Errorf("plan: go test -n built %s, which go list -test did not report", id)
 		}
 		if p.testMain != "" {
-			s.stmts = slices.Insert(s.stmts, 0, statement{kind: "write", file: s.objdir + "/_testmain.go", content: p.testMain})
+			s.stmts = slices.Insert(s.stmts, 0, statement{kind: "write", file: s.objdir + "/_testmain.go", content: p.testMain, literal: true})
 		}
 		s.pkg = id
 		idOf[strings.TrimPrefix(s.objdir, "$WORK/")] = id

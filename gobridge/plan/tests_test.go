@@ -89,7 +89,7 @@ func TestNameTestSections(t *testing.T) {
 		{"$WORK/b076", "example.com/t/a.test"},
 	}, got)
 	main := sections[4].stmts[0]
-	assert.Equal(t, statement{kind: "write", file: "$WORK/b076/_testmain.go", content: "package main\n"}, main)
+	assert.Equal(t, statement{kind: "write", file: "$WORK/b076/_testmain.go", content: "package main\n", literal: true}, main)
 
 	delete(byID, "example.com/t/b [example.com/t/a.test]")
 	sections, err = parseScript(testScriptSample, "/src/t/a")

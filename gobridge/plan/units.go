@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -28,9 +27,14 @@ type Unit struct {
 	// replacements); empty for the standard library, whose files the
 	// toolchain provides, and for third-party modules.
 	SourceDir string
-	// Inputs are store paths the action reads besides archives and the
-	// toolchain: a third-party package's module.
-	Inputs []string
+	// Modules are the third-party modules ("path@version", after
+	// replacement) whose files the action reads: a dependency package's
+	// own module. Their directories appear in the action as the store
+	// paths Config.ModuleDirs gives.
+	Modules []string
+	// UsesCC is set if the action runs the C compiler (Config.CC), directly,
+	// through the cgo tool or through the linker.
+	UsesCC bool
 	Action action.Action
 }
 
@@ -38,22 +42,11 @@ type Unit struct {
 // importPath; see Unit.
 func ArchiveRef(importPath string) string { return "$GOGRAPH_ARCHIVE{" + importPath + "}" }
 
-var archiveRefPattern = regexp.MustCompile(`\$GOGRAPH_ARCHIVE\{([^}]*)\}`)
-
-// ResolveArchives replaces every ArchiveRef in s using archive.
-func ResolveArchives(s string, archive func(importPath string) string) string {
-	return archiveRefPattern.ReplaceAllStringFunc(s, func(ref string) string {
-		return archive(archiveRefPattern.FindStringSubmatch(ref)[1])
-	})
-}
-
 // srcVar is where the builder lays out main-module sources: the module
 // root's place in the sandbox.
 const srcVar = action.WorkVar + "/src"
 
 var (
-	objdirRef  = regexp.MustCompile(`\$WORK/(b\d+)/_pkg_\.a`)
-	anyObjdir  = regexp.MustCompile(`\$WORK/b\d+`)
 	compileCmd = "/compile"
 )
 
@@ -69,11 +62,14 @@ type unitBuilder struct {
 	probes     compilerProbes // what cc takes (cgo.go)
 	toolEnv    []string
 	objdirPkg  map[string]string // "b012" -> import path
+	// flags are the ldflags, gcflags and asmflags as cmd/go reads them.
+	flags map[string]userFlag
 }
 
 func newUnitBuilder(cfg *Config, toolEnv []string, sections []*section, probes compilerProbes) *unitBuilder {
 	u := &unitBuilder{moduleRoot: cfg.Dir, moduleDirs: cfg.ModuleDirs, modCache: cfg.ModCache,
-		goRoot: cfg.GoRoot, cc: cfg.CC, probes: probes, toolEnv: toolEnv, objdirPkg: map[string]string{}}
+		goRoot: cfg.GoRoot, cc: cfg.CC, probes: probes, toolEnv: toolEnv, objdirPkg: map[string]string{},
+		flags: userFlagsOf(cfg)}
 	for _, s := range sections {
 		if s.objdir != "" {
 			u.objdirPkg[strings.TrimPrefix(s.objdir, "$WORK/")] = s.pkg
@@ -97,10 +93,17 @@ func (u *unitBuilder) units(s *section, pkg *Package) ([]*Unit, error) {
 	}
 	compile := &Unit{ImportPath: s.pkg, Mode: "compile"}
 	if pkg != nil && !pkg.Standard && pkg.testMain == "" {
-		if dir, ok := u.moduleDirOf(pkg.Dir); ok {
-			compile.Inputs = []string{u.moduleDirs[dir]}
-		} else if rewritten := u.rewritePaths(pkg.Dir); rewritten != pkg.Dir {
-			compile.SourceDir = rewritten
+		if _, ok := u.moduleDirOf(pkg.Dir); ok {
+			if pkg.Module == nil {
+				return nil, fmt.Errorf("plan: package %s is in the module cache but in no module", s.pkg)
+			}
+			mod := pkg.Module
+			if mod.Replace != nil {
+				mod = mod.Replace
+			}
+			compile.Modules = []string{mod.Path + "@" + mod.Version}
+		} else if rel, ok := strings.CutPrefix(pkg.Dir, u.moduleRoot); ok && (rel == "" || rel[0] == '/') {
+			compile.SourceDir = srcVar + action.Literal(rel)
 		} else {
 			return nil, fmt.Errorf("plan: package %s is in %s, outside the module and the module cache", s.pkg, pkg.Dir)
 		}
@@ -124,30 +127,20 @@ func (u *unitBuilder) units(s *section, pkg *Package) ([]*Unit, error) {
 	return units, nil
 }
 
-// fill converts statements into u's action steps, rewriting paths.
+// fill converts statements into u's action steps. Every string is turned
+// into an action template (action.Literal): the paths cmd/go wrote become
+// placeholders and store paths (template), the flags the user gave are
+// taken as the user gave them (userFlags), and nothing else is rewritten.
 func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []statement, linking bool) error {
 	own := strings.TrimPrefix(s.objdir, "$WORK/")
 	deps := map[string]bool{}
-	var rewriteErr error
+	var firstErr error
 	rw := func(str string) string {
-		str = objdirRef.ReplaceAllStringFunc(str, func(ref string) string {
-			b := objdirRef.FindStringSubmatch(ref)[1]
-			if b == own && !linking {
-				return action.WorkVar + "/obj/_pkg_.a"
-			}
-			ip, ok := u.objdirPkg[b]
-			if !ok {
-				rewriteErr = fmt.Errorf("plan: %s refers to unknown work directory %s", s.pkg, b)
-				return ref
-			}
-			deps[ip] = true
-			return ArchiveRef(ip)
-		})
-		str = strings.ReplaceAll(str, s.objdir, action.WorkVar+"/obj")
-		if m := anyObjdir.FindString(str); m != "" {
-			rewriteErr = fmt.Errorf("plan: %s refers to another package's work directory %s", s.pkg, m)
+		out, err := u.template(str, own, linking, deps)
+		if err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("plan: %s: %w", s.pkg, err)
 		}
-		return u.rewritePaths(str)
+		return out
 	}
 	rwAll := func(ss []string) []string {
 		out := make([]string, len(ss))
@@ -167,18 +160,19 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 			}
 			a.Steps = append(a.Steps, action.Step{Mkdir: rw(st.file)})
 		case "write":
-			a.Steps = append(a.Steps, action.Step{Write: &action.Write{File: rw(st.file), Content: rw(st.content)}})
+			content := rw(st.content)
+			if st.literal {
+				content = action.Literal(st.content)
+			}
+			a.Steps = append(a.Steps, action.Step{Write: &action.Write{File: rw(st.file), Content: content}})
 		case "pack":
 			a.Steps = append(a.Steps, action.Step{Pack: &action.Pack{Archive: rw(st.file), Objects: rwAll(st.args)}})
 		case "cp":
 			a.Steps = append(a.Steps, action.Step{Copy: &action.Copy{From: rw(st.file), To: rw(st.args[0])}})
 		case "run":
-			if u.cc != "" && st.args[0] == u.cc && pkg != nil {
-				st.args = u.cgoArgs(st, s.objdir, pkg)
-			}
-			args := rwAll(st.args)
-			if strings.HasSuffix(args[0], compileCmd) {
-				args = normalizeCompileFlags(args)
+			args, err := u.runArgs(st, s, pkg, rw)
+			if err != nil {
+				return fmt.Errorf("plan: %s: %w", s.pkg, err)
 			}
 			a.Steps = append(a.Steps, action.Step{Run: &action.Run{Dir: rw(st.dir), Env: rwAll(st.env), Args: args}})
 		case "mv":
@@ -187,30 +181,167 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 			}
 			unit.Binary = path.Base(st.args[0])
 			a.Steps = append(a.Steps, action.Step{Install: &action.Install{
-				From: rw(st.file), To: "bin/" + unit.Binary, Executable: true}})
+				From: rw(st.file), To: "bin/" + action.Literal(unit.Binary), Executable: true}})
 		}
 	}
-	if u.usesCC(a) {
+	if unit.UsesCC = u.usesCC(a); unit.UsesCC {
 		// The cgo tool and external linking run $CC, which needs scratch
 		// space; only these actions see (and depend on) the C toolchain.
-		a.Env = append(slices.Clip(a.Env), "CC="+u.cc, "TMPDIR="+action.WorkVar)
+		a.Env = append(slices.Clip(a.Env), "CC="+action.Literal(u.cc), "TMPDIR="+action.WorkVar)
 	}
 	unit.Deps = slices.Sorted(maps.Keys(deps))
-	return rewriteErr
+	return firstErr
 }
 
-// rewritePaths replaces the module root directory with $WORK/src, where the
-// builder lays out the package's sources, and third-party module
-// directories with their store paths.
-func (u *unitBuilder) rewritePaths(s string) string {
-	s = replaceDir(s, u.moduleRoot, srcVar)
-	if u.modCache == "" || !strings.Contains(s, u.modCache) {
-		return s
+// runArgs is the argument list of the run st as action templates: the
+// flags the user gave are literal, every other argument goes through rw.
+func (u *unitBuilder) runArgs(st statement, s *section, pkg *Package, rw func(string) string) ([]string, error) {
+	if strings.HasSuffix(st.args[0], compileCmd) {
+		st = dropBuildID(st)
 	}
-	for dir, storePath := range u.moduleDirs {
-		s = replaceDir(s, dir, storePath)
+	lo, hi, user, err := u.userFlags(st)
+	if err != nil {
+		return nil, err
 	}
-	return s
+	for i, arg := range st.args {
+		if (i < lo || i >= hi) && st.quoted[i] && dotAmbiguous(arg) {
+			return nil, fmt.Errorf("go build -n printed the argument %q of %s with \" .\", which may stand for its directory %s: cannot plan it exactly",
+				arg, path.Base(st.args[0]), st.dir)
+		}
+	}
+	args := st.args
+	if u.cc != "" && args[0] == u.cc && pkg != nil {
+		args = u.cgoArgs(st, s.objdir, pkg) // a C compile: no user block (lo == hi)
+	}
+	out := make([]string, len(args))
+	for i, arg := range args {
+		if i >= lo && i < hi {
+			out[i] = action.Literal(user[i-lo])
+		} else {
+			out[i] = rw(arg)
+		}
+	}
+	return out, nil
+}
+
+// dropBuildID drops the per-action -buildid of a compile (cmd/go's own
+// flags come before any the user gave): the binary's build ID is empty
+// (-buildid=), and one derived from the plan would make every edit change
+// unrelated derivations.
+func dropBuildID(st statement) statement {
+	if i := slices.Index(st.args, "-buildid"); i >= 0 && i+1 < len(st.args) {
+		st.args = slices.Delete(slices.Clone(st.args), i, i+2)
+		st.quoted = slices.Delete(slices.Clone(st.quoted), i, i+2)
+	}
+	return st
+}
+
+// dotAmbiguous reports whether a quoted argument holds " ." as cmd/go
+// prints the command's own directory after a space (ShowCmd), so that what
+// it stood for cannot be told.
+func dotAmbiguous(arg string) bool {
+	for i := strings.Index(arg, " ."); i >= 0; i = strings.Index(arg, " .") {
+		rest := arg[i+2:]
+		if rest == "" || rest[0] == '/' || rest[0] == ' ' {
+			return true
+		}
+		arg = rest
+	}
+	return false
+}
+
+// template turns str, a string of the -n script in a place where cmd/go
+// writes paths, into an action template: $WORK/bNNN/_pkg_.a of another
+// package becomes its ArchiveRef (recorded in deps), this package's work
+// directory $WORK/obj, the module root $WORK/src and third-party module
+// directories their store paths; every other "$" is escaped
+// (action.Literal).
+func (u *unitBuilder) template(str, own string, linking bool, deps map[string]bool) (string, error) {
+	if !strings.ContainsAny(str, "$/") {
+		return str, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(str); {
+		rest := str[i:]
+		if str[i] == '$' {
+			if dir, n := workDirAt(rest); n > 0 {
+				switch ip, known := u.objdirPkg[dir]; {
+				case dir == "":
+					b.WriteString(action.WorkVar)
+				case strings.HasPrefix(rest[n:], "/_pkg_.a") && !(dir == own && !linking):
+					if !known {
+						return str, fmt.Errorf("refers to unknown work directory %s", dir)
+					}
+					deps[ip] = true
+					b.WriteString(ArchiveRef(ip))
+					n += len("/_pkg_.a")
+				case dir != own:
+					return str, fmt.Errorf("refers to another package's work directory %s", dir)
+				default:
+					b.WriteString(action.WorkVar + "/obj")
+				}
+				i += n
+				continue
+			}
+		}
+		if to, n := u.dirAt(rest); n > 0 {
+			b.WriteString(to)
+			i += n
+			continue
+		}
+		if str[i] == '$' {
+			b.WriteString("$$")
+		} else {
+			b.WriteByte(str[i])
+		}
+		i++
+	}
+	return b.String(), nil
+}
+
+// workDirAt reports whether s starts with $WORK (dir "") or one of its
+// package directories $WORK/bNNN (dir "bNNN"), and its length.
+func workDirAt(s string) (dir string, n int) {
+	if !strings.HasPrefix(s, action.WorkVar) {
+		return "", 0
+	}
+	n = len(action.WorkVar)
+	if strings.HasPrefix(s[n:], "/b") {
+		j := n + 2
+		for j < len(s) && '0' <= s[j] && s[j] <= '9' {
+			j++
+		}
+		if j > n+2 && (j == len(s) || !isPathChar(s[j])) {
+			return s[n+1 : j], j
+		}
+	}
+	if n < len(s) && (isPathChar(s[n])) {
+		return "", 0 // $WORKX: not cmd/go's
+	}
+	return "", n
+}
+
+// dirAt reports whether s starts with the module root or a third-party
+// module's directory (as a whole path: not the prefix of a longer name), and
+// what it becomes: $WORK/src, or the module's store path.
+func (u *unitBuilder) dirAt(s string) (to string, n int) {
+	if s[0] != '/' {
+		return "", 0
+	}
+	whole := func(dir string) bool {
+		return strings.HasPrefix(s, dir) && (len(s) == len(dir) || strings.IndexByte(pathEnd, s[len(dir)]) >= 0)
+	}
+	if whole(u.moduleRoot) {
+		return srcVar, len(u.moduleRoot)
+	}
+	if u.modCache != "" && strings.HasPrefix(s, u.modCache) {
+		for dir, storePath := range u.moduleDirs {
+			if whole(dir) {
+				return storePath, len(dir)
+			}
+		}
+	}
+	return "", 0
 }
 
 // moduleDirOf returns the third-party module directory holding dir.
@@ -223,44 +354,13 @@ func (u *unitBuilder) moduleDirOf(dir string) (string, bool) {
 	return "", false
 }
 
-// replaceDir replaces the directory root with to wherever it appears as a
-// whole path element sequence (not as the prefix of a longer name).
-func replaceDir(s, root, to string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, root)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end := i + len(root)
-		if end < len(s) && isPathChar(s[end]) {
-			b.WriteString(s[:end])
-		} else {
-			b.WriteString(s[:i])
-			b.WriteString(to)
-		}
-		s = s[end:]
-	}
-}
+// pathEnd are the characters that may follow a directory cmd/go wrote
+// where the directory ends: a deeper path, the end of a -trimpath rewrite or
+// of a flag's value, a quote of embedcfg's JSON or of a cgo flag list, the
+// end of an importcfg line.
+const pathEnd = "/=;\"\n\t :,"
 
 func isPathChar(c byte) bool {
 	return c == '-' || c == '_' || c == '.' || c == '+' || c == '~' ||
 		('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
-}
-
-// normalizeCompileFlags drops the per-action -buildid (the binary's build ID
-// is empty, and a build ID derived from the plan would make every edit
-// change unrelated derivations) so a package's compile depends only on its
-// own inputs.
-func normalizeCompileFlags(args []string) []string {
-	out := make([]string, 0, len(args))
-	for i := 0; i < len(args); i++ {
-		if args[i] == "-buildid" && i+1 < len(args) {
-			i++
-			continue
-		}
-		out = append(out, args[i])
-	}
-	return out
 }

@@ -7,7 +7,9 @@
 # the same binary, equal to go build's. In mode dynamic a leaf edit rebuilds
 # only the leaf, its importers and the link; `nix build 'producer^out^out'`
 # gives the program too. A missing or stale lock is an error naming the
-# module and the command that refreshes it.
+# module and the command that refreshes it. Modes plugin and ifd write the
+# same derivations (the same .drv paths, third-party modules included) for
+# the multi, deps and cgo fixtures.
 . tests/lib.sh
 
 dynamic=
@@ -42,6 +44,43 @@ for fixture in multi deps; do
   done
   say "ok: $fixture: modes $modes give bin/$fixture = go build's ($(sha "$TMP/$fixture.ref"))"
 done
+
+# instantiate plugin|ifd ARGS…: nix-instantiate tests/build.nix ARGS… with
+# the plugin (mode plugin) or without it (mode ifd, plain Nix); prints the
+# .drv path, and fails, showing why, if nix-instantiate does.
+instantiate() {
+  local with=()
+  [ "$1" = plugin ] && with=(--plugin-files "$PLUGIN")
+  shift
+  nix-instantiate "${with[@]}" "$ROOT/tests/build.nix" "$@" > "$TMP/drv.txt" 2> "$TMP/instantiate.log" &&
+    grep -q '^/nix/store/.*\.drv$' "$TMP/drv.txt" || { cat "$TMP/instantiate.log" >&2; return 1; }
+  cat "$TMP/drv.txt"
+}
+# One description of each unit, resolved the same way by the plugin (in Go)
+# and by mode ifd (nixexpr/units.nix): the program's .drv, and so every
+# derivation below it, is the same in both modes.
+cp -r tests/fixtures/cgo "$TMP/cgo"
+for fixture in multi deps cgo; do
+  args=(--arg src "$TMP/$fixture")
+  [ "$fixture" = cgo ] && args+=(--arg env '{ CGO_ENABLED = 1; }')
+  attrs=("")
+  [ "$fixture" = deps ] && attrs+=('packages."github.com/google/uuid"')
+  for attr in "${attrs[@]}"; do
+    with_attr=("${args[@]}")
+    [ -n "$attr" ] && with_attr+=(-A "$attr")
+    plugin_drv=$(instantiate plugin "${with_attr[@]}") || fail "$fixture: nix-instantiate ${attr:-of the program} in mode plugin failed"
+    ifd_drv=$(instantiate ifd "${with_attr[@]}") || fail "$fixture: nix-instantiate ${attr:-of the program} in mode ifd failed"
+    [ "$plugin_drv" = "$ifd_drv" ] || fail "$fixture: ${attr:-the program} is $plugin_drv in mode plugin but $ifd_drv in mode ifd"
+    say "ok: $fixture: ${attr:-the program} is the same derivation in modes plugin and ifd (${plugin_drv#/nix/store/})"
+    [ -z "$attr" ] || module_user=$plugin_drv
+  done
+done
+# A module is a plain input source of its packages' derivations in both
+# modes (not the fixed-output derivation mode ifd fetches it with).
+refs=$(nix-store -q --references "$module_user")
+grep -q -- '-gomod-github.com-google-uuid-v1.6.0$' <<< "$refs" && ! grep -q -- '-gomod-.*\.drv$' <<< "$refs" ||
+  fail "github.com/google/uuid's derivation does not have its module as an input source: $refs"
+say "ok: github.com/google/uuid's derivation reads its module as a plain store path"
 
 if [ -n "$dynamic" ]; then
   # One leaf edit in mode dynamic: the producer plans again; of the

@@ -1,0 +1,45 @@
+package plan
+
+// ErrorKind classifies a planning failure. It is the "kind" of an error
+// response (docs/abi.md): the shim reports KindInternal as a bug in
+// nix-gograph (an EvalError) and every other kind as a problem with the
+// user's code or arguments (a ThrownError, catchable by builtins.tryEval).
+type ErrorKind string
+
+const (
+	// KindBadArgument: an argument of builtins.goPackageGraph is missing,
+	// malformed or contradicts another; Error.Argument names it.
+	KindBadArgument ErrorKind = "bad-argument"
+	// KindNoModule: src holds no readable go.mod with a module directive.
+	KindNoModule ErrorKind = "no-module"
+	// KindGoSum: src's go.sum cannot be parsed.
+	KindGoSum ErrorKind = "go-sum"
+	// KindModule: a third-party module cannot be fetched, or does not match
+	// go.sum, or is unsafe to extract; Error.Package is module@version.
+	KindModule ErrorKind = "module"
+	// KindPackage: a package cannot be planned as it is: go list reports
+	// an error in it (a syntax error, a bad import, …) that no more
+	// specific kind describes, or a file name nix-gograph cannot plan.
+	KindPackage ErrorKind = "package"
+	// KindPackageNotFound: a pattern or an import names no package.
+	KindPackageNotFound ErrorKind = "package-not-found"
+	// KindImportCycle: packages import each other; the message has the
+	// import stack.
+	KindImportCycle ErrorKind = "import-cycle"
+	// KindNeedsCgo: a package requested needs cgo, which is off.
+	KindNeedsCgo ErrorKind = "needs-cgo"
+	// KindGoList: `go list` itself failed.
+	KindGoList ErrorKind = "go-list"
+	// KindGoBuild: `go build -n` or `go test -c -n` failed, or printed a
+	// script that cannot be planned exactly.
+	KindGoBuild ErrorKind = "go-build"
+	// KindInternal: anything else, including a malformed request and a
+	// recovered panic: a bug in nix-gograph rather than in the user's code.
+	KindInternal ErrorKind = "internal"
+)
+
+// ErrorKinds are every ErrorKind, in the order docs/abi.md lists them.
+var ErrorKinds = []ErrorKind{
+	KindBadArgument, KindNoModule, KindGoSum, KindModule, KindPackage, KindPackageNotFound,
+	KindImportCycle, KindNeedsCgo, KindGoList, KindGoBuild, KindInternal,
+}

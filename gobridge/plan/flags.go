@@ -1,0 +1,114 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The flag lists of a Config mean what they mean to nixpkgs' buildGoModule:
+// the elements of ldflags, gcflags and asmflags are joined with single
+// spaces into one value (-ldflags=<value>), which cmd/go splits again by its
+// own rules (SplitFlags); the elements of tags are joined with commas, so
+// each must be one build tag.
+
+// joinFlags is the one value a flag list becomes: its elements joined with
+// spaces, as nixpkgs joins a list attribute of a derivation.
+func joinFlags(flags []string) string { return strings.Join(flags, " ") }
+
+// isFlagSpace reports whether c separates fields for SplitFlags.
+func isFlagSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// SplitFlags splits the value of -ldflags, -gcflags or -asmflags (after any
+// <pattern>= prefix; see SplitPackageFlag) into arguments the way cmd/go does
+// (cmd/internal/quoted.Split): fields are separated by spaces, tabs and
+// newlines; a field that starts with ' or " runs to the next same quote,
+// which may be followed directly by the next field, and keeps everything in
+// between as it is (there are no escapes); a quote anywhere else in a field
+// is an ordinary character. A quote that is never closed is an error.
+func SplitFlags(value string) ([]string, error) {
+	var fields []string
+	i := 0
+	for {
+		for i < len(value) && isFlagSpace(value[i]) {
+			i++
+		}
+		if i == len(value) {
+			return fields, nil
+		}
+		if q := value[i]; q == '\'' || q == '"' {
+			end := strings.IndexByte(value[i+1:], q)
+			if end < 0 {
+				return nil, fmt.Errorf("unterminated %c", q)
+			}
+			fields = append(fields, value[i+1:i+1+end])
+			i += end + 2
+			continue
+		}
+		start := i
+		for i < len(value) && !isFlagSpace(value[i]) {
+			i++
+		}
+		fields = append(fields, value[start:i])
+	}
+}
+
+// SplitPackageFlag splits the value of -ldflags, -gcflags or -asmflags as
+// cmd/go does: a value that does not start with "-" names the packages it
+// applies to before its first "=" ("all=-N -l"), and the rest is split by
+// SplitFlags. pattern is "" when the value has no pattern (it then applies
+// to the packages named on the command line).
+func SplitPackageFlag(value string) (pattern string, args []string, err error) {
+	value = strings.TrimSpace(value)
+	if value != "" && !strings.HasPrefix(value, "-") {
+		i := strings.IndexByte(value, '=')
+		switch {
+		case i < 0:
+			return "", nil, fmt.Errorf("missing =<value> in <pattern>=<value>")
+		case i == 0:
+			return "", nil, fmt.Errorf("missing <pattern> in <pattern>=<value>")
+		case value[0] == '\'' || value[0] == '"':
+			return "", nil, fmt.Errorf("parameter may not start with quote character %c", value[0])
+		}
+		pattern, value = strings.TrimSpace(value[:i]), value[i+1:]
+	}
+	args, err = SplitFlags(value)
+	return pattern, args, err
+}
+
+// CheckFlags reports, as a bad-argument Error, a flag list of cfg that
+// cmd/go would reject or read differently from what its elements say: an
+// ldflags, gcflags or asmflags list whose joined value does not split, or a
+// tags element that is empty or holds a space, a comma or a quote.
+func CheckFlags(cfg *Config) error {
+	for _, list := range []struct {
+		name  string
+		flags []string
+	}{{"ldflags", cfg.Ldflags}, {"gcflags", cfg.Gcflags}, {"asmflags", cfg.Asmflags}} {
+		if len(list.flags) == 0 {
+			continue
+		}
+		value := joinFlags(list.flags)
+		if _, _, err := SplitPackageFlag(value); err != nil {
+			return &Error{Kind: KindBadArgument, Argument: list.name,
+				Message: fmt.Sprintf("%s: %v in %q (the elements joined with spaces)", list.name, err, value)}
+		}
+	}
+	for _, tag := range cfg.Tags {
+		var what string
+		switch {
+		case tag == "":
+			return &Error{Kind: KindBadArgument, Argument: "tags", Message: "tags: an element is empty"}
+		case strings.ContainsAny(tag, " \t\n\r"):
+			what = "a space"
+		case strings.Contains(tag, ","):
+			what = "a comma"
+		case strings.ContainsAny(tag, `'"`):
+			what = "a quote"
+		default:
+			continue
+		}
+		return &Error{Kind: KindBadArgument, Argument: "tags",
+			Message: fmt.Sprintf("tags: %q contains %s; each element is one build tag", tag, what)}
+	}
+	return nil
+}
