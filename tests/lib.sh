@@ -72,3 +72,8 @@ multi_leaf_rebuilt() {
 with_dynamic() {
   NIX_CONFIG="$NIX_CONFIG"$'\n'"extra-experimental-features = dynamic-derivations ca-derivations recursive-nix" "$@"
 }
+
+# with_go GOROOT CMD…: CMD (go_env, go_build_ref, go_in, or a function
+# calling them) with the toolchain GOROOT (a store path, e.g. from
+# scripts/proxy-toolchain.sh) instead of the host's, $GOROOT_STORE.
+with_go() { local GOROOT_STORE=$1; shift; "$@"; }

@@ -44,10 +44,7 @@ incremental=$(cp_build incremental --arg checkpointArgs '{ tags = [ "other" ]; g
 say "ok: a checkpoint built with other tags and gcflags gives the right binary (compiled $(compiled | wc -l))"
 
 # Another toolchain: Go 1.25.4 from the module proxy.
-dir=$(go_in "$TMP" mod download -json golang.org/toolchain@v0.0.1-go1.25.4.linux-amd64 | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-[ -d "$dir" ] || fail "could not download go1.25.4"
-cp -r "$dir" "$TMP/go1.25.4" && chmod -R u+w "$TMP/go1.25.4" && chmod +x "$TMP/go1.25.4"/bin/* "$TMP/go1.25.4"/pkg/tool/*/*
-go125=$(nix-store --add "$TMP/go1.25.4")
+go125=$(scripts/proxy-toolchain.sh 1.25.4) || fail "could not download go1.25.4"
 incremental=$(cp_build incremental --argstr checkpointGo "$go125")
 [ "$(sha "$incremental/bin/multi")" = "$(sha "$TMP/multi.ref")" ] || fail "a checkpoint of go1.25.4 gave another binary"
 say "ok: a checkpoint built by go1.25.4 gives the right binary (compiled $(compiled | wc -l): the cache missed)"
