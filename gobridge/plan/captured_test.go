@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -214,11 +215,10 @@ func FuzzCommandLine(f *testing.F) {
 	f.Add("/go/pkg/tool/linux_amd64/link\x00-X\x00main.v=a'b'c\x00main.w=$WORK/x", "/src/my project")
 	f.Add("/bin/cc\x00-I\x00/src/x y/inc\x00\x00(\x00\"q\"\x00«src»\x00\xff", "/src")
 	f.Add("/t\x00-trimpath\x00/a=>b;$WORK/b001=>", "/a")
-	f.Fuzz(func(t *testing.T, joined, dir string) {
-		parseScript(joined, "/r") // must not panic
+	f.Fuzz(func(t *testing.T, joined, root string) {
+		parseScript(joined, root) // must not panic
 		args := strings.Split(joined, "\x00")
-		if !strings.HasPrefix(args[0], "/") || strings.ContainsAny(args[0], " \n\"") || strings.Contains(joined, "\n") ||
-			!strings.HasPrefix(dir, "/") || strings.Contains(dir, "\n") {
+		if !strings.HasPrefix(args[0], "/") || strings.ContainsAny(args[0], " \n\"") || strings.Contains(joined, "\n") {
 			return
 		}
 		line := showCmd(nil, args, "")
@@ -229,7 +229,6 @@ func FuzzCommandLine(f *testing.F) {
 		if !slices.Equal(words, args) {
 			t.Fatalf("%q read back as %q, want %q", line, words, args)
 		}
-		_ = dir
 	})
 }
 
@@ -252,7 +251,7 @@ func TestPlanCapturedTestLinks(t *testing.T) {
 						require.NoError(t, err, "%s %s", v, s.pkg)
 						assert.Equal(t, []string{"-buildid="}, user)
 						assert.Equal(t, []string{"-X", "testing.testBinary=1"}, st.args[hi:hi+2], "%s %s", v, s.pkg)
-						assert.Equal(t, hi-lo, 1)
+						assert.Equal(t, 1, hi-lo)
 						links++
 					}
 				}
@@ -260,4 +259,98 @@ func TestPlanCapturedTestLinks(t *testing.T) {
 			assert.Equal(t, 3, links, v)
 		}
 	}
+}
+
+// TestPlanCapturedFlags plans every compile, asm and link of each
+// release's features capture with the flags it was made with: the user's
+// flags are found in each command they reach, and no module root is left.
+func TestPlanCapturedFlags(t *testing.T) {
+	cfg := func(root string) *Config {
+		return &Config{Dir: root, Tags: []string{"extra"}, Ldflags: []string{"-X main.version=1.0 -s -w -buildid="},
+			Gcflags: []string{"-N -l"}, Asmflags: []string{"example.com/features/internal/asmsum=-spectre=all"}}
+	}
+	for _, v := range capturedVersions(t) {
+		for _, c := range captures(t, v) {
+			if c.name != "features" {
+				continue
+			}
+			t.Run(v, func(t *testing.T) {
+				sections, err := parseScript(c.script, c.root)
+				require.NoError(t, err)
+				ub := newUnitBuilder(cfg(c.root), nil, sections, nil)
+				found := map[string]int{}
+				for _, s := range sections {
+					for _, st := range s.stmts {
+						if st.kind != "run" {
+							continue
+						}
+						lo, hi, user, err := ub.userFlags(st)
+						require.NoError(t, err, "%s: %q", s.pkg, st.args)
+						if hi > lo {
+							found[path.Base(st.args[0])]++
+							assert.Equal(t, user, st.args[lo:hi])
+						}
+					}
+					if !strings.HasPrefix(s.pkg, "example.com/") {
+						continue
+					}
+					units, err := ub.units(s, &Package{ImportPath: s.pkg, Dir: c.root})
+					require.NoError(t, err, s.pkg)
+					for _, u := range units {
+						assert.NotContains(t, fmt.Sprint(u.Action), c.root, s.pkg)
+					}
+				}
+				// -N -l reach the compiles of the module's packages, -spectre=all
+				// the two asm runs of asmsum (-gensymabis, then the assembly), the
+				// ldflags both links.
+				assert.Positive(t, found["compile"])
+				assert.Equal(t, 2, found["asm"])
+				assert.Equal(t, 2, found["link"])
+			})
+		}
+	}
+}
+
+func TestUserFlagsPlaces(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     Config
+		args    string
+		lo, hi  int
+		wantErr bool
+	}{
+		{"gcflags repeating a default", Config{Gcflags: []string{"-c=1", "-N"}},
+			"/t/compile -o $WORK/b001/_pkg_.a -trimpath x=> -p p -c=2 -c=1 -N -nolocalimports -importcfg f -pack a.go", 8, 10, false},
+		{"gcflags not applied", Config{Gcflags: []string{"-N"}},
+			"/t/compile -o $WORK/b001/_pkg_.a -trimpath x=> -p p -c=2 -nolocalimports -importcfg f -pack a.go", 0, 0, false},
+		{"gcflags elsewhere", Config{Gcflags: []string{"-N"}},
+			"/t/compile -o $WORK/b001/_pkg_.a -trimpath x=> -p p -c=2 -l -nolocalimports -importcfg f -pack a.go", 0, 0, true},
+		{"asmflags starting with -D", Config{Asmflags: []string{"-D FOO"}},
+			"/t/asm -p p -trimpath x=> -I d -I d -D GOOS_linux -D GOARCH_amd64 -D FOO -D GOAMD64_v1 -o x.o a.s", 13, 15, false},
+		{"ldflags of a test binary", Config{Ldflags: []string{"-s"}},
+			"/t/link -o a -importcfg f -buildmode=exe -s -X testing.testBinary=1 -extld=gcc m.a", 6, 7, false},
+	}
+	for _, tt := range tests {
+		ub := &unitBuilder{flags: userFlagsOf(&tt.cfg)}
+		args := strings.Split(tt.args, " ")
+		lo, hi, _, err := ub.userFlags(statement{kind: "run", args: args, quoted: make([]bool, len(args))})
+		if tt.wantErr {
+			assert.Error(t, err, tt.name)
+			continue
+		}
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, [2]int{tt.lo, tt.hi}, [2]int{lo, hi}, tt.name)
+	}
+}
+
+func TestWriteContentKeepsModinfo(t *testing.T) {
+	ub := &unitBuilder{moduleRoot: "/src/m", objdirPkg: map[string]string{"b002": "fmt"}}
+	st := statement{kind: "write", content: "packagefile fmt=$WORK/b002/_pkg_.a\nmodinfo \"build\\t-gcflags=-D=$WORK/x -D=/src/m/y\"\n"}
+	rw := func(s string) string {
+		out, err := ub.template(s, "b001", true, map[string]bool{})
+		require.NoError(t, err)
+		return out
+	}
+	assert.Equal(t, "packagefile fmt="+ArchiveRef("fmt")+"\nmodinfo \"build\\t-gcflags=-D=$$WORK/x -D=/src/m/y\"\n",
+		ub.writeContent(st, rw))
 }

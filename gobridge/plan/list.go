@@ -23,6 +23,8 @@ type Package struct {
 	SFiles     []string
 	SysoFiles  []string
 	EmbedFiles []string
+	// CgoCFLAGS … CgoLDFLAGS are the package's #cgo directives.
+	CgoCFLAGS, CgoCPPFLAGS, CgoCXXFLAGS, CgoFFLAGS, CgoLDFLAGS []string
 	// IgnoredGoFiles are Go files build constraints leave out.
 	IgnoredGoFiles []string
 	// TestGoFiles, XTestGoFiles and the embed files of tests, for
@@ -74,7 +76,8 @@ func (p *Package) SourceFiles() []string {
 }
 
 var listFields = "ImportPath,Name,Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,SFiles,SysoFiles," +
-	"EmbedFiles,IgnoredGoFiles,TestGoFiles,XTestGoFiles,TestEmbedFiles,XTestEmbedFiles,ForTest,Imports,DepOnly,Error,DepsErrors"
+	"EmbedFiles,IgnoredGoFiles,TestGoFiles,XTestGoFiles,TestEmbedFiles,XTestEmbedFiles,ForTest,Imports,DepOnly,Error,DepsErrors," +
+	"CgoCFLAGS,CgoCPPFLAGS,CgoCXXFLAGS,CgoFFLAGS,CgoLDFLAGS"
 
 // list runs go list -deps on the patterns; packages come dependencies first.
 func (g *goRunner) list() ([]*Package, error) {

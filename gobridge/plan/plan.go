@@ -187,25 +187,26 @@ func makeUnits(cfg *Config, toolEnv []string, pkgs []*Package, sections []*secti
 	return append(compiles, links...), nil
 }
 
-// checkPlaceholders refuses a module whose directory or file names hold
-// "$WORK" or "$GOGRAPH_": `go build -n` prints its work directory as
-// $WORK, and actions use both as placeholders (action.Literal), so such a
-// name could not be told from them.
+// checkPlaceholders refuses a module whose directory, file names or #cgo
+// flags hold "$WORK": `go build -n` prints its work directory as $WORK,
+// and these reach the commands where cmd/go writes paths, so such a string
+// could not be told from it. (User flags are found by place, userflags.go.)
 func checkPlaceholders(root string, pkgs []*Package) error {
-	bad := func(s string) bool { return strings.Contains(s, "$WORK") || strings.Contains(s, "$GOGRAPH_") }
+	bad := func(s string) bool { return strings.Contains(s, "$WORK") }
 	if bad(root) {
 		return &Error{Kind: KindBadArgument, Argument: "src",
-			Message: fmt.Sprintf("src %q: a path holding $WORK or $GOGRAPH_ cannot be planned exactly", root)}
+			Message: fmt.Sprintf("src %q: a path holding $WORK cannot be planned exactly", root)}
 	}
 	for _, p := range pkgs {
 		if p.Standard {
 			continue
 		}
 		for _, f := range slices.Concat([]string{p.Dir}, p.GoFiles, p.CgoFiles, p.CFiles, p.CXXFiles, p.HFiles, p.SFiles,
-			p.SysoFiles, p.EmbedFiles, p.TestGoFiles, p.XTestGoFiles, p.TestEmbedFiles, p.XTestEmbedFiles) {
+			p.SysoFiles, p.EmbedFiles, p.TestGoFiles, p.XTestGoFiles, p.TestEmbedFiles, p.XTestEmbedFiles,
+			p.CgoCFLAGS, p.CgoCPPFLAGS, p.CgoCXXFLAGS, p.CgoFFLAGS, p.CgoLDFLAGS) {
 			if bad(f) {
 				return &Error{Kind: KindPackage, Package: p.ImportPath,
-					Message: fmt.Sprintf("package %s: the name %q holds $WORK or $GOGRAPH_, which nix-gograph cannot plan exactly", p.ImportPath, f)}
+					Message: fmt.Sprintf("package %s: %q holds $WORK, which nix-gograph cannot tell from go build's work directory", p.ImportPath, f)}
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -46,9 +47,8 @@ func ArchiveRef(importPath string) string { return "$GOGRAPH_ARCHIVE{" + importP
 // root's place in the sandbox.
 const srcVar = action.WorkVar + "/src"
 
-var (
-	compileCmd = "/compile"
-)
+// compileCmd ends the path of the Go compiler.
+const compileCmd = "/compile"
 
 // unitBuilder turns sections into units.
 type unitBuilder struct {
@@ -160,10 +160,7 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 			}
 			a.Steps = append(a.Steps, action.Step{Mkdir: rw(st.file)})
 		case "write":
-			content := rw(st.content)
-			if st.literal {
-				content = action.Literal(st.content)
-			}
+			content := u.writeContent(st, rw)
 			a.Steps = append(a.Steps, action.Step{Write: &action.Write{File: rw(st.file), Content: content}})
 		case "pack":
 			a.Steps = append(a.Steps, action.Step{Pack: &action.Pack{Archive: rw(st.file), Objects: rwAll(st.args)}})
@@ -181,7 +178,7 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 			}
 			unit.Binary = path.Base(st.args[0])
 			a.Steps = append(a.Steps, action.Step{Install: &action.Install{
-				From: rw(st.file), To: "bin/" + action.Literal(unit.Binary), Executable: true}})
+				From: rw(st.file), To: "bin/" + unit.Binary, Executable: true}})
 		}
 	}
 	if unit.UsesCC = u.usesCC(a); unit.UsesCC {
@@ -204,9 +201,11 @@ func (u *unitBuilder) runArgs(st statement, s *section, pkg *Package, rw func(st
 		return nil, err
 	}
 	for i, arg := range st.args {
-		if (i < lo || i >= hi) && st.quoted[i] && dotAmbiguous(arg) {
-			return nil, fmt.Errorf("go build -n printed the argument %q of %s with \" .\", which may stand for its directory %s: cannot plan it exactly",
-				arg, path.Base(st.args[0]), st.dir)
+		if (i < lo || i >= hi) && st.quoted[i] && strings.Contains(arg, " .") {
+			// ShowCmd prints " "+dir as " ." anywhere in the line.
+			return nil, &Error{Kind: KindGoBuild, Package: s.pkg, Message: fmt.Sprintf(
+				"package %s: go build -n printed the argument %q of %s with \" .\", which may stand for its directory %s: cannot plan it exactly",
+				s.pkg, arg, path.Base(st.args[0]), st.dir)}
 		}
 	}
 	args := st.args
@@ -236,18 +235,26 @@ func dropBuildID(st statement) statement {
 	return st
 }
 
-// dotAmbiguous reports whether a quoted argument holds " ." as cmd/go
-// prints the command's own directory after a space (ShowCmd), so that what
-// it stood for cannot be told.
-func dotAmbiguous(arg string) bool {
-	for i := strings.Index(arg, " ."); i >= 0; i = strings.Index(arg, " .") {
-		rest := arg[i+2:]
-		if rest == "" || rest[0] == '/' || rest[0] == ' ' {
-			return true
-		}
-		arg = rest
+// writeContent is the content of the write st as a template: a test
+// main's source is literal, and so is the modinfo line of importcfg.link,
+// which records the user's flags; every other line holds paths cmd/go
+// wrote.
+func (u *unitBuilder) writeContent(st statement, rw func(string) string) string {
+	if st.literal {
+		return action.Literal(st.content)
 	}
-	return false
+	if !strings.Contains(st.content, "modinfo ") {
+		return rw(st.content)
+	}
+	lines := strings.SplitAfter(st.content, "\n")
+	for i, line := range lines {
+		if strings.HasPrefix(line, "modinfo ") {
+			lines[i] = action.Literal(line)
+		} else {
+			lines[i] = rw(line)
+		}
+	}
+	return strings.Join(lines, "")
 }
 
 // template turns str, a string of the -n script in a place where cmd/go
@@ -284,7 +291,7 @@ func (u *unitBuilder) template(str, own string, linking bool, deps map[string]bo
 				continue
 			}
 		}
-		if to, n := u.dirAt(rest); n > 0 {
+		if to, n := u.dirAt(str[:i], rest); n > 0 {
 			b.WriteString(to)
 			i += n
 			continue
@@ -323,9 +330,11 @@ func workDirAt(s string) (dir string, n int) {
 
 // dirAt reports whether s starts with the module root or a third-party
 // module's directory (as a whole path: not the prefix of a longer name), and
-// what it becomes: $WORK/src, or the module's store path.
-func (u *unitBuilder) dirAt(s string) (to string, n int) {
-	if s[0] != '/' {
+// what it becomes: $WORK/src, or the module's store path. before is what
+// precedes s in its string: a path starts a string, follows one of
+// pathStart, or follows a short flag such as -I or -L (#cgo flags).
+func (u *unitBuilder) dirAt(before, s string) (to string, n int) {
+	if s[0] != '/' || !(before == "" || strings.IndexByte(pathStart, before[len(before)-1]) >= 0 || shortFlag.MatchString(before)) {
 		return "", 0
 	}
 	whole := func(dir string) bool {
@@ -353,6 +362,14 @@ func (u *unitBuilder) moduleDirOf(dir string) (string, bool) {
 	}
 	return "", false
 }
+
+// pathStart are the characters after which cmd/go writes a path: a
+// separator of words, of -trimpath rewrites or of a flag and its value, a
+// quote of embedcfg's JSON or of a cgo flag list, a line's start.
+const pathStart = " =;\"\n\t:,"
+
+// shortFlag is a flag written together with its path value ("-I/dir").
+var shortFlag = regexp.MustCompile(`^-[A-Za-z]+$`)
 
 // pathEnd are the characters that may follow a directory cmd/go wrote
 // where the directory ends: a deeper path, the end of a -trimpath rewrite or

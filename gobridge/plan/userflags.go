@@ -48,12 +48,6 @@ func (u *unitBuilder) userFlags(st statement) (lo, hi int, user []string, err er
 	if !ok || !f.valid {
 		return 0, 0, nil, nil
 	}
-	for _, a := range f.args {
-		if strings.Contains(a, "$GOGRAPH_") {
-			return 0, 0, nil, &Error{Kind: KindBadArgument, Argument: f.name,
-				Message: fmt.Sprintf("%s: %q: $GOGRAPH_ is reserved for nix-gograph's placeholders", f.name, a)}
-		}
-	}
 	var regions [][2]int
 	switch tool {
 	case "link":
@@ -71,38 +65,42 @@ func (u *unitBuilder) userFlags(st statement) (lo, hi int, user []string, err er
 		regions = append(regions, [2]int{len(args) - 1 - len(f.args), len(args) - 1})
 	case "compile":
 		// compile -o F -trimpath T <defaults> USER -nolocalimports|-D|-importcfg …
-		lo := slices.Index(args, "-trimpath") + 2
-		for lo > 1 && lo < len(args) {
-			if n := compileDefault(args[lo]); n > 0 {
-				lo += n
-				continue
-			}
+		// The user's words come right after some run of cmd/go's defaults
+		// (which the user may repeat, "-c=1"): try each place.
+		at := slices.Index(args, "-trimpath") + 2
+		if at < 2 {
 			break
 		}
-		hi := lo
-		for hi < len(args) && !slices.Contains([]string{"-nolocalimports", "-D", "-importcfg", "-embedcfg", "-pack", "-asmhdr"}, args[hi]) {
-			hi++
+		for {
+			if r := [2]int{at, at + len(f.args)}; r[1] <= len(args) && u.printedAs(args[r[0]:r[1]], f.args, st.dir) &&
+				(r[1] == len(args) || compileAfterUser[args[r[1]]]) {
+				return r[0], r[1], f.args, nil
+			}
+			n := compileDefault(args[at])
+			if n == 0 {
+				break
+			}
+			at += n
 		}
-		regions = append(regions, [2]int{lo, hi})
-	case "asm":
-		// asm -p P -trimpath T -I D -I D -D GOOS_x -D GOARCH_y USER [-D=…|-std|-D …|-gensymabis|-o …]
-		lo := slices.IndexFunc(args, func(a string) bool { return strings.HasPrefix(a, "GOARCH_") }) + 1
-		hi := lo
-		for lo > 0 && hi < len(args) && !(args[hi] == "-std" || args[hi] == "-D" || strings.HasPrefix(args[hi], "-D=") ||
-			args[hi] == "-gensymabis" || args[hi] == "-o") {
-			hi++
-		}
-		regions = append(regions, [2]int{lo, hi})
-	}
-	for _, r := range regions {
-		if r[0] < 1 || r[1] > len(args) {
-			continue
-		}
-		block := args[r[0]:r[1]]
-		if tool != "link" && len(block) == 0 {
+		if at < len(args) && compileAfterUser[args[at]] {
 			return 0, 0, nil, nil // a package the flags do not apply to
 		}
-		if u.printedAs(block, f.args, st.dir) {
+	case "asm":
+		// asm -p P -trimpath T -I D -I D -D GOOS_x -D GOARCH_y USER [-D=…|-std|-D …|-gensymabis|-o …]
+		at := slices.IndexFunc(args, func(a string) bool { return strings.HasPrefix(a, "GOARCH_") }) + 1
+		if at < 1 {
+			break
+		}
+		if r := [2]int{at, at + len(f.args)}; r[1] <= len(args) && u.printedAs(args[r[0]:r[1]], f.args, st.dir) {
+			return r[0], r[1], f.args, nil
+		}
+		if at < len(args) && (args[at] == "-std" || args[at] == "-D" || strings.HasPrefix(args[at], "-D=") ||
+			args[at] == "-gensymabis" || args[at] == "-o") {
+			return 0, 0, nil, nil // a package the flags do not apply to
+		}
+	}
+	for _, r := range regions {
+		if r[0] >= 1 && r[1] <= len(args) && u.printedAs(args[r[0]:r[1]], f.args, st.dir) {
 			return r[0], r[1], f.args, nil
 		}
 	}
@@ -127,6 +125,11 @@ func (u *unitBuilder) printedAs(block, want []string, dir string) bool {
 	}
 	return true
 }
+
+// compileAfterUser are the words cmd/go puts right after a compile's
+// gcflags (cmd/go/internal/work/gc.go).
+var compileAfterUser = map[string]bool{"-nolocalimports": true, "-D": true, "-importcfg": true,
+	"-embedcfg": true, "-pack": true, "-asmhdr": true}
 
 // compileDefault is the number of words of one of the flags cmd/go gives
 // every compile ahead of the user's gcflags (cmd/go/internal/work/gc.go),

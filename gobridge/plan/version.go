@@ -15,8 +15,8 @@ const (
 	maxGoMinor = 27
 )
 
-// SupportedGo describes the supported range for messages.
-var SupportedGo = fmt.Sprintf("Go 1.%d through 1.%d", minGoMinor, maxGoMinor)
+// supportedGo describes the supported range for messages.
+var supportedGo = fmt.Sprintf("Go 1.%d through 1.%d", minGoMinor, maxGoMinor)
 
 // checkGoVersion asks the toolchain its version (`go env GOVERSION`) and
 // refuses one the planner cannot read exactly.
@@ -28,7 +28,7 @@ func (g *goRunner) checkGoVersion() (string, error) {
 	version := strings.TrimSpace(string(out))
 	if minor, ok := goMinor(version); !ok || minor < minGoMinor || minor > maxGoMinor {
 		return "", &Error{Kind: KindBadArgument, Argument: "go",
-			Message: fmt.Sprintf("go: the toolchain is %q, which nix-gograph does not support: it plans %s", version, SupportedGo)}
+			Message: fmt.Sprintf("go: the toolchain is %q, which nix-gograph does not support: it plans %s", version, supportedGo)}
 	}
 	return version, nil
 }
