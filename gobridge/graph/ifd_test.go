@@ -14,6 +14,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/action"
+	"github.com/nix-gograph/nix-gograph/gobridge/internal/mkproxytest"
 	"github.com/nix-gograph/nix-gograph/gobridge/modfetch"
 	"github.com/nix-gograph/nix-gograph/gobridge/plan"
 )
@@ -52,8 +53,8 @@ func ifdModules(t *testing.T, src string) []IFDModule {
 // the directory the request names.
 func TestModuleView(t *testing.T) {
 	isolateModuleIndex(t)
-	p := newSynthProxy(t)
-	t.Setenv("GOPROXY", "file://"+p.dir)
+	p := mkproxytest.New(t)
+	t.Setenv("GOPROXY", "file://"+p.Dir)
 	src := moduleWithDeps(t, p)
 	mods := ifdModules(t, src)
 	require.Len(t, mods, 1)
@@ -177,8 +178,8 @@ func ifdExport(t *testing.T, req *IFDRequest) (map[string]any, string) {
 // same units, by name, as the plugin's derivations for the same module.
 func TestIFDExport(t *testing.T) {
 	isolateModuleIndex(t)
-	p := newSynthProxy(t)
-	t.Setenv("GOPROXY", "file://"+p.dir)
+	p := mkproxytest.New(t)
+	t.Setenv("GOPROXY", "file://"+p.Dir)
 	withDeps := moduleWithDeps(t, p)
 	tests := []struct {
 		name  string

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nix-gograph/nix-gograph/gobridge/internal/mkproxytest"
 	"github.com/nix-gograph/nix-gograph/gobridge/plan"
 )
 
@@ -50,28 +51,6 @@ func isolateModuleIndex(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 }
 
-// synthProxy is a file:// GOPROXY filled by tests/tools/mkproxy.
-type synthProxy struct {
-	t       *testing.T
-	dir     string
-	mkproxy string
-}
-
-func newSynthProxy(t *testing.T) *synthProxy {
-	bin := filepath.Join(t.TempDir(), "mkproxy")
-	out, err := exec.Command("go", "build", "-o", bin, "../../tests/tools/mkproxy").CombinedOutput()
-	require.NoError(t, err, "building tests/tools/mkproxy: %s", out)
-	return &synthProxy{t: t, dir: t.TempDir(), mkproxy: bin}
-}
-
-// publish puts mod@version with the given files (each "package <base>") on
-// the proxy and returns its go.sum lines.
-func (p *synthProxy) publish(mod, version string, files ...string) string {
-	out, err := exec.Command(p.mkproxy, append([]string{p.dir, mod, version}, files...)...).Output()
-	require.NoError(p.t, err)
-	return string(out)
-}
-
 // writeTree writes files (path -> content) below dir.
 func writeTree(t *testing.T, dir string, files map[string]string) {
 	for name, content := range files {
@@ -83,9 +62,9 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 
 // moduleWithDeps is a main module with two binaries, an embedded file, a
 // tested package with testdata, and a third-party module served by p.
-func moduleWithDeps(t *testing.T, p *synthProxy) string {
+func moduleWithDeps(t *testing.T, p *mkproxytest.Proxy) string {
 	src := t.TempDir()
-	goSum := p.publish("example.com/dep", "v1.0.0", "dep.go", "inner/inner.go")
+	goSum := p.Publish("example.com/dep", "v1.0.0", "dep.go", "inner/inner.go")
 	writeTree(t, src, map[string]string{
 		"go.mod": "module example.com/app\n\ngo 1.22\n\nrequire example.com/dep v1.0.0\n",
 		"go.sum": goSum,
@@ -142,8 +121,8 @@ type abiValue struct {
 
 func TestSynthesize(t *testing.T) {
 	isolateModuleIndex(t)
-	p := newSynthProxy(t)
-	t.Setenv("GOPROXY", "file://"+p.dir)
+	p := mkproxytest.New(t)
+	t.Setenv("GOPROXY", "file://"+p.Dir)
 	t.Setenv("GOPRIVATE", "")
 	t.Setenv("GONOPROXY", "")
 	tests := []struct {

@@ -13,31 +13,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nix-gograph/nix-gograph/gobridge/internal/mkproxytest"
 	"github.com/nix-gograph/nix-gograph/gobridge/modfetch"
 )
 
-// testProxy is a file:// GOPROXY filled by tests/tools/mkproxy, built with
-// the real toolchain.
-type testProxy struct {
-	t       *testing.T
-	dir     string
-	mkproxy string
-}
-
-func newTestProxy(t *testing.T) *testProxy {
-	bin := filepath.Join(t.TempDir(), "mkproxy")
-	out, err := exec.Command("go", "build", "-o", bin, "../../tests/tools/mkproxy").CombinedOutput()
-	require.NoError(t, err, "building tests/tools/mkproxy: %s", out)
-	return &testProxy{t: t, dir: t.TempDir(), mkproxy: bin}
-}
-
-// publish puts mod@version with the given files on the proxy and returns
-// its two go.sum lines (content, then go.mod).
-func (p *testProxy) publish(mod, version string, files ...string) (zipLine, goModLine string) {
-	out, err := exec.Command(p.mkproxy, append([]string{p.dir, mod, version}, files...)...).Output()
-	require.NoError(p.t, err)
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	require.Len(p.t, lines, 2)
+// publish adds mod at version to the proxy p and returns its go.sum lines
+// for the zip and for go.mod.
+func publish(t *testing.T, p *mkproxytest.Proxy, mod, version string, files ...string) (zipLine, goModLine string) {
+	lines := strings.Split(strings.TrimSpace(p.Publish(mod, version, files...)), "\n")
+	require.Len(t, lines, 2)
 	return lines[0], lines[1]
 }
 
@@ -75,11 +59,11 @@ func sha256Of(s string) string {
 }
 
 func TestMake(t *testing.T) {
-	p := newTestProxy(t)
-	aZip, aMod := p.publish("example.com/a", "v1.0.0", "a.go")
-	bZip, bMod := p.publish("example.com/b", "v0.2.0", "b.go", "sub/c.go")
+	p := mkproxytest.New(t)
+	aZip, aMod := publish(t, p, "example.com/a", "v1.0.0", "a.go")
+	bZip, bMod := publish(t, p, "example.com/b", "v0.2.0", "b.go", "sub/c.go")
 	// c is published but tampered with below.
-	cZip, _ := p.publish("example.com/c", "v1.0.0", "c.go")
+	cZip, _ := publish(t, p, "example.com/c", "v1.0.0", "c.go")
 	tamperedZip := strings.Replace(cZip, "h1:", "h1:AAAA", 1)
 	missing := "example.com/missing v1.0.0/go.mod h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
 
@@ -114,7 +98,7 @@ func TestMake(t *testing.T) {
 			if tt.goSum != nil {
 				require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"), []byte(*tt.goSum), 0o644))
 			}
-			got, err := Make(dir, modfetch.Config{GOPROXY: "file://" + p.dir})
+			got, err := Make(dir, modfetch.Config{GOPROXY: "file://" + p.Dir})
 			if tt.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.err)
