@@ -82,7 +82,7 @@ func (p *Planner) planIn(req *Request, scratch string) (*Result, error) {
 	cfg.Vendor = err == nil
 	var mods *modules
 	if !cfg.Vendor {
-		if mods, err = prepareModules(req.Src, scratch); err != nil {
+		if mods, err = prepareModules(req.Src, scratch, &req.Policy); err != nil {
 			return nil, err
 		}
 	}

@@ -29,6 +29,31 @@ type Request struct {
 	System  string     `json:"system"`
 	Go      StoreInput `json:"go"`
 	Builder StoreInput `json:"builder"`
+	// Policy is what Nix's settings allow planning to do; the shim fills
+	// it from Nix's settings, never from the user's attributes.
+	Policy Policy `json:"policy"`
+}
+
+// Policy is the part of Nix's configuration that bounds what planning may
+// do (docs/abi.md, "Policy").
+type Policy struct {
+	// Sandbox runs every process planning starts in a sandbox made with
+	// Linux namespaces (the plugin setting gograph-sandbox).
+	Sandbox bool `json:"sandbox"`
+	// SandboxHelper is the gograph-sandbox program installed next to the
+	// plugin, which sets the sandbox up and then runs the program.
+	SandboxHelper string `json:"sandboxHelper"`
+	// StorePaths are the closure of go and cc: the store paths visible,
+	// read-only, in the sandbox.
+	StorePaths []string `json:"storePaths"`
+	// Offline forbids downloads (nix --offline): modules come from the
+	// store and the module index only.
+	Offline bool `json:"offline"`
+	// RestrictEval is Nix's restrict-eval: proxy URLs must be allowed by
+	// AllowedURIs, as builtins.fetchurl's are.
+	RestrictEval bool     `json:"restrictEval"`
+	PureEval     bool     `json:"pureEval"`
+	AllowedURIs  []string `json:"allowedUris"`
 }
 
 // StoreInput is a store path the derivations use, with the derivations and

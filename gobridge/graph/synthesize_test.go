@@ -90,7 +90,7 @@ func synthesizeFor(t *testing.T, src string, tests bool) (*Request, *Result) {
 	}
 	cfg := req.PlanConfig()
 	cfg.GoRoot = synthGoRoot(t)
-	mods, err := prepareModules(src, t.TempDir())
+	mods, err := prepareModules(src, t.TempDir(), &Policy{})
 	require.NoError(t, err)
 	if mods != nil {
 		cfg.ModCache, cfg.ModuleDirs = mods.view, mods.dirs

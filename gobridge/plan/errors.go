@@ -33,6 +33,20 @@ const (
 	// KindGoBuild: `go build -n` or `go test -c -n` failed, or printed a
 	// script that cannot be planned exactly.
 	KindGoBuild ErrorKind = "go-build"
+	// KindOutsideSrc: a file planning needs (go.mod, go.sum, a package's
+	// file or directory, an embedded file) is not a regular file inside
+	// src, e.g. a symlink whose target leaves src; the message names it.
+	KindOutsideSrc ErrorKind = "outside-src"
+	// KindForbidden: Nix's evaluation policy forbids what planning needs
+	// (a proxy URL not in allowed-uris under restrict-eval, a download
+	// with --offline); the message names the setting.
+	KindForbidden ErrorKind = "forbidden"
+	// KindSandbox: the planning sandbox cannot be made (no user
+	// namespaces) or a program could not be started in it.
+	KindSandbox ErrorKind = "sandbox"
+	// KindInterrupted: Nix was interrupted (Ctrl-C) while planning; the
+	// shim rethrows Nix's own interruption.
+	KindInterrupted ErrorKind = "interrupted"
 	// KindInternal: anything else, including a malformed request and a
 	// recovered panic: a bug in nix-gograph rather than in the user's code.
 	KindInternal ErrorKind = "internal"
@@ -41,5 +55,6 @@ const (
 // ErrorKinds are every ErrorKind, in the order docs/abi.md lists them.
 var ErrorKinds = []ErrorKind{
 	KindBadArgument, KindNoModule, KindGoSum, KindModule, KindPackage, KindPackageNotFound,
-	KindImportCycle, KindNeedsCgo, KindGoList, KindGoBuild, KindInternal,
+	KindImportCycle, KindNeedsCgo, KindGoList, KindGoBuild, KindOutsideSrc, KindForbidden, KindSandbox,
+	KindInterrupted, KindInternal,
 }
