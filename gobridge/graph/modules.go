@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,7 +41,7 @@ type moduleIndexEntry struct {
 // for all, content for those go.sum pins the content of (the modules a
 // build of the main module can need). Modules whose store path is still
 // present and matches go.sum are not fetched again.
-func prepareModules(src, scratch string, policy *Policy) (*modules, error) {
+func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*modules, error) {
 	data, err := os.ReadFile(filepath.Join(src, "go.sum"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil // no dependencies (or go will say which go.sum entry is missing)

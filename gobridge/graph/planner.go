@@ -5,6 +5,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,7 +83,7 @@ func (p *Planner) planIn(req *Request, scratch string) (*Result, error) {
 	cfg.Vendor = err == nil
 	var mods *modules
 	if !cfg.Vendor {
-		if mods, err = prepareModules(req.Src, scratch, &req.Policy); err != nil {
+		if mods, err = prepareModules(context.TODO(), req.Src, scratch, &req.Policy); err != nil {
 			return nil, err
 		}
 	}

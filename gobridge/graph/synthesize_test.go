@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"maps"
 	"os"
@@ -90,7 +91,7 @@ func synthesizeFor(t *testing.T, src string, tests bool) (*Request, *Result) {
 	}
 	cfg := req.PlanConfig()
 	cfg.GoRoot = synthGoRoot(t)
-	mods, err := prepareModules(src, t.TempDir(), &Policy{})
+	mods, err := prepareModules(context.Background(), src, t.TempDir(), &Policy{})
 	require.NoError(t, err)
 	if mods != nil {
 		cfg.ModCache, cfg.ModuleDirs = mods.view, mods.dirs
