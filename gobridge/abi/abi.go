@@ -46,6 +46,17 @@ func GoGraphPlan(handle unsafe.Pointer, request *C.char) (out *C.char) {
 	return C.CString(string(planner.PlanJSON([]byte(C.GoString(request)))))
 }
 
+// GoGraphInterrupt cancels every GoGraphPlan in progress, on any thread:
+// the processes they started are killed, their scratch directories
+// removed, and they return an "interrupted" error. The shim calls it from
+// Nix's interrupt callback (Ctrl-C). It returns at once and may be called
+// from any thread, but not from a signal handler.
+//
+//export GoGraphInterrupt
+func GoGraphInterrupt() {
+	graph.Interrupt()
+}
+
 // GoGraphFree frees a string returned by GoGraphPlan.
 //
 //export GoGraphFree

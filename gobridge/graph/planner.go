@@ -10,10 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime/debug"
+	"slices"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/plan"
+	"github.com/nix-gograph/nix-gograph/gobridge/sandbox"
 )
 
 // Planner plans requests; it is safe to keep for the life of the process.
@@ -56,18 +57,30 @@ func (p *Planner) PlanJSON(request []byte) (response []byte) {
 	return marshal(&Response{OK: result})
 }
 
-// Plan answers req.
+// Plan answers req. Interrupt cancels it.
 func (p *Planner) Plan(req *Request) (*Result, error) {
+	return p.PlanContext(context.Background(), req)
+}
+
+// PlanContext answers req unless ctx is cancelled or Interrupt is called
+// first: then every process planning started is killed, nothing of it is
+// left in the file system, and the error is of kind plan.KindInterrupted.
+func (p *Planner) PlanContext(ctx context.Context, req *Request) (*Result, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
+	ctx, done := interruptible(ctx)
+	defer done()
 	// Scratch holds downloaded modules until the shim has added them to the
 	// store; the shim removes it (Result.TempDirs).
 	scratch, err := os.MkdirTemp("", "gograph-modules-")
 	if err != nil {
 		return nil, err
 	}
-	result, err := p.planIn(req, scratch)
+	result, err := p.planIn(ctx, req, scratch)
+	if ctx.Err() != nil {
+		err = &plan.Error{Kind: plan.KindInterrupted, Message: "nix-gograph: planning was interrupted"}
+	}
 	if err != nil {
 		os.RemoveAll(scratch)
 		return nil, err
@@ -76,14 +89,37 @@ func (p *Planner) Plan(req *Request) (*Result, error) {
 	return result, nil
 }
 
-func (p *Planner) planIn(req *Request, scratch string) (*Result, error) {
+// sandboxSpec is the planning sandbox req's policy asks for, nil for none:
+// the closure of go and cc and the modules' scratch directory (their view
+// and the modules extracted there) are visible read-only; plan.Plan adds
+// src and a writable scratch directory of its own.
+func sandboxSpec(req *Request, scratch string) *sandbox.Spec {
+	if !req.Policy.Sandbox {
+		return nil
+	}
+	ro := append(slices.Clone(req.Policy.StorePaths), req.Go.Path, scratch)
+	if req.CC != nil {
+		ro = append(ro, req.CC.Path)
+	}
+	return &sandbox.Spec{Enabled: true, Helper: req.Policy.SandboxHelper, ReadOnly: ro}
+}
+
+func (p *Planner) planIn(ctx context.Context, req *Request, scratch string) (*Result, error) {
 	cfg := req.PlanConfig()
+	cfg.Context, cfg.Sandbox = ctx, sandboxSpec(req, scratch)
+	// Symlinks leaving src that go would read are refused before go runs;
+	// the others are blamed if planning fails naming one (srcguard.go).
+	outside, err := checkSrcLinks(req.Src)
+	if err != nil {
+		return nil, err
+	}
 	// A committed vendor directory holds every dependency: nothing to fetch.
-	_, err := os.Stat(filepath.Join(req.Src, "vendor", "modules.txt"))
-	cfg.Vendor = err == nil
+	if cfg.Vendor, err = srcHasFile(req.Src, "vendor/modules.txt"); err != nil {
+		return nil, err
+	}
 	var mods *modules
 	if !cfg.Vendor {
-		if mods, err = prepareModules(context.TODO(), req.Src, scratch, &req.Policy); err != nil {
+		if mods, err = prepareModules(ctx, req.Src, scratch, &req.Policy); err != nil {
 			return nil, err
 		}
 	}
@@ -92,7 +128,7 @@ func (p *Planner) planIn(req *Request, scratch string) (*Result, error) {
 	}
 	planned, err := plan.Plan(cfg)
 	if err != nil {
-		return nil, err
+		return nil, blameOutside(err, outside)
 	}
 	return synthesize(req, cfg.Dir, planned, mods)
 }

@@ -1,9 +1,10 @@
 package plan
 
 import (
+	"bytes"
+	"errors"
 	"go/parser"
 	"go/token"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,8 +25,9 @@ type compilerProbes map[string]bool
 
 // probeCompiler runs every distinct probe of the script with the configured
 // C compiler (only that compiler: a probe naming another program is
-// answered "no").
-func (g *goRunner) probeCompiler(sections []*section) compilerProbes {
+// answered "no"), in the sandbox if there is one. A compiler that cannot
+// run there, or a cancelled Context, is an error, not an answer.
+func (g *goRunner) probeCompiler(sections []*section) (compilerProbes, error) {
 	probes := compilerProbes{}
 	for _, s := range sections {
 		for _, st := range s.stmts {
@@ -40,12 +42,15 @@ func (g *goRunner) probeCompiler(sections []*section) compilerProbes {
 			if g.cfg.CC == "" || st.args[0] != g.cfg.CC {
 				continue
 			}
-			cmd := exec.Command(st.args[0], st.args[1:]...)
-			cmd.Dir, cmd.Env = g.scratch, g.env()
-			probes[flag] = cmd.Run() == nil
+			var out, errb bytes.Buffer
+			err := g.exec(g.scratch, &out, &errb, st.args[0], st.args[1:]...)
+			if pe := (*Error)(nil); errors.As(err, &pe) {
+				return nil, pe
+			}
+			probes[flag] = err == nil
 		}
 	}
-	return probes
+	return probes, nil
 }
 
 // cgoArgs returns the C compiler command st as a real build runs it, for

@@ -5,16 +5,21 @@
 // Every go invocation runs with a cleared environment, GOTOOLCHAIN=local (no
 // toolchain downloads), GOFLAGS=-mod=readonly, GOWORK=off, GOENV=off,
 // GOPROXY=off and "--" before package patterns, so nothing a user controls
-// becomes a flag or an executable.
+// becomes a flag or an executable. With Config.Sandbox, go and the C
+// compiler probes run in a sandbox (package sandbox) that sees only the
+// toolchain, src, the modules and a scratch directory.
 package plan
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/sandbox"
 )
 
 // Config is what changes how a module is built.
@@ -47,30 +52,91 @@ type Config struct {
 	Tests bool
 	// Vendor plans with the module's vendor/ directory (-mod=vendor).
 	Vendor bool
+	// Sandbox, if enabled, runs every process planning starts in a
+	// sandbox; its ReadOnly paths are visible there besides GoRoot, Dir,
+	// ModCache and the module store paths of ModuleDirs. nil runs them
+	// directly, as the gograph command and the IFD planner do (they run
+	// inside Nix's build sandbox already).
+	Sandbox *sandbox.Spec
+	// Context cancels planning: the processes it started are killed and
+	// Plan returns an error. nil is context.Background().
+	Context context.Context
 }
 
 // compilerConcurrency is the -c=N every compile gets: fixed, so plans made on
 // machines with different core counts are the same derivations.
 const compilerConcurrency = "4"
 
-// goRunner runs the toolchain's go command in a private scratch directory.
+// goRunner runs the toolchain's go command with a private scratch
+// directory.
 type goRunner struct {
-	cfg     *Config
-	scratch string
+	cfg *Config
+	// base holds scratch, the one directory go may write to, and, beside
+	// it where go cannot replace it, the sandbox's root mount point.
+	base, scratch string
+	sandbox       *sandbox.Spec
 }
 
 func newGoRunner(cfg *Config) (*goRunner, error) {
 	if err := CheckFlags(cfg); err != nil {
 		return nil, err
 	}
-	scratch, err := os.MkdirTemp("", "gograph-plan-")
+	base, err := os.MkdirTemp("", "gograph-plan-")
 	if err != nil {
 		return nil, err
 	}
-	return &goRunner{cfg: cfg, scratch: scratch}, nil
+	g := &goRunner{cfg: cfg, base: base, scratch: filepath.Join(base, "work")}
+	root := filepath.Join(base, "root")
+	for _, d := range []string{g.scratch, root} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			g.close()
+			return nil, err
+		}
+	}
+	if err := telemetryOff(g.scratch); err != nil {
+		g.close()
+		return nil, err
+	}
+	if s := cfg.Sandbox; s != nil && s.Enabled {
+		ro := slices.Concat(s.ReadOnly, []string{cfg.GoRoot, cfg.Dir})
+		if cfg.ModCache != "" {
+			ro = append(ro, cfg.ModCache)
+		}
+		for _, storePath := range cfg.ModuleDirs {
+			// Modules not in the store yet are in the view's scratch.
+			if _, err := os.Lstat(storePath); err == nil {
+				ro = append(ro, storePath)
+			}
+		}
+		slices.Sort(ro)
+		g.sandbox = &sandbox.Spec{Enabled: true, Helper: s.Helper, Root: root,
+			ReadOnly: slices.Compact(ro), Writable: []string{g.scratch}}
+	}
+	return g, nil
 }
 
-func (g *goRunner) close() { os.RemoveAll(g.scratch) }
+func (g *goRunner) close() { os.RemoveAll(g.base) }
+
+// telemetryOff turns Go telemetry off for a go whose HOME is home. The
+// GOTELEMETRY variable is only reported by go env: the mode is read from
+// the user's config directory (what `go telemetry off` writes). Left on
+// ("local"), go counts into HOME and starts a child process that outlives
+// it and writes there while the scratch directory is removed.
+func telemetryOff(home string) error {
+	dir := filepath.Join(home, ".config", "go", "telemetry")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "mode"), []byte("off\n"), 0o600)
+}
+
+// ctx is the planning context.
+func (g *goRunner) ctx() context.Context {
+	if g.cfg.Context != nil {
+		return g.cfg.Context
+	}
+	return context.Background()
+}
 
 // env is the complete environment of every go invocation.
 func (g *goRunner) env() []string {
@@ -91,6 +157,7 @@ func (g *goRunner) env() []string {
 		"GOPROXY=off",
 		"GOSUMDB=off",
 		"GO111MODULE=on",
+		"GOTELEMETRY=off", // informative only: see telemetryOff
 		"GOMAXPROCS=" + compilerConcurrency,
 		"CGO_ENABLED=" + cgo,
 	}
@@ -118,15 +185,17 @@ func (g *goRunner) modFlag() string {
 	return "-mod=readonly"
 }
 
-// run runs go with args in the module directory and returns its stdout and
-// stderr. A non-zero exit is an error carrying stderr.
+// run runs go with args in the module directory (in the sandbox, if there
+// is one) and returns its stdout and stderr. A non-zero exit is an error
+// carrying stderr; a sandbox that cannot run go is an Error of kind
+// KindSandbox, and a cancelled Context one of kind KindInterrupted.
 func (g *goRunner) run(args ...string) (stdout, stderr []byte, err error) {
-	cmd := exec.Command(filepath.Join(g.cfg.GoRoot, "bin", "go"), args...)
-	cmd.Dir = g.cfg.Dir
-	cmd.Env = g.env()
+	program := filepath.Join(g.cfg.GoRoot, "bin", "go")
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
+	if err := g.exec(g.cfg.Dir, &out, &errb, program, args...); err != nil {
+		if _, ok := err.(*Error); ok {
+			return out.Bytes(), errb.Bytes(), err
+		}
 		msg := strings.TrimSpace(errb.String())
 		if msg == "" {
 			msg = err.Error()
@@ -134,6 +203,34 @@ func (g *goRunner) run(args ...string) (stdout, stderr []byte, err error) {
 		return out.Bytes(), errb.Bytes(), fmt.Errorf("%s", msg)
 	}
 	return out.Bytes(), errb.Bytes(), nil
+}
+
+// exec runs program with args in dir with go's environment, in the
+// sandbox if there is one. Besides the program's own failure, it returns
+// an *Error of kind KindSandbox or KindInterrupted (see run).
+func (g *goRunner) exec(dir string, stdout, stderr *bytes.Buffer, program string, args ...string) error {
+	ctx := g.ctx()
+	if ctx.Err() != nil {
+		return interrupted()
+	}
+	cmd := g.sandbox.Command(ctx, dir, g.env(), program, args...)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err := cmd.Run()
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return interrupted()
+	}
+	if serr := g.sandbox.Explain(program, err, stderr.Bytes()); serr != nil {
+		return &Error{Kind: KindSandbox, Message: serr.Error()}
+	}
+	return err
+}
+
+// interrupted is the error of planning cancelled by Config.Context.
+func interrupted() error {
+	return &Error{Kind: KindInterrupted, Message: "nix-gograph: planning was interrupted"}
 }
 
 // buildFlags are the flags go list and go build share.
