@@ -34,14 +34,14 @@ func ifdModules(t *testing.T, src string) []IFDModule {
 	for mod, sum := range sums {
 		m := IFDModule{Path: mod.Path, Version: mod.Version}
 		if sum.GoMod != "" {
-			goMod, err := f.GoMod(mod, sum.GoMod)
+			goMod, err := f.GoMod(t.Context(), mod, sum.GoMod)
 			require.NoError(t, err)
 			m.GoMod = filepath.Join(t.TempDir(), "go.mod")
 			require.NoError(t, os.WriteFile(m.GoMod, goMod, 0o444))
 		}
 		if sum.Zip != "" {
 			m.Dir = filepath.Join(t.TempDir(), "module")
-			require.NoError(t, f.Zip(mod, sum.Zip, m.Dir))
+			require.NoError(t, f.Zip(t.Context(), mod, sum.Zip, m.Dir))
 		}
 		mods = append(mods, m)
 	}

@@ -42,7 +42,9 @@ type moduleIndexEntry struct {
 // build of the main module can need). Modules whose store path is still
 // present and matches go.sum are not fetched again.
 func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*modules, error) {
-	data, err := os.ReadFile(filepath.Join(src, "go.sum"))
+	// Only a regular file inside src is read (srcguard.go), so a go.sum
+	// leaving src is refused before a parse error could quote it.
+	data, err := readSrcFile(src, "go.sum")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil // no dependencies (or go will say which go.sum entry is missing)
 	} else if err != nil {
@@ -52,17 +54,17 @@ func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*
 	if err != nil {
 		return nil, &plan.Error{Kind: plan.KindGoSum, Argument: "src", Message: err.Error()}
 	}
-	fetcher, err := modfetch.NewFetcher(modfetch.ConfigFromEnv())
+	fetcher, err := modfetch.NewFetcher(fetchConfig(policy))
 	if err != nil {
-		return nil, err
+		return nil, &plan.Error{Kind: plan.KindModule, Message: err.Error()}
 	}
 	m := &modules{view: filepath.Join(scratch, "modcache"), dirs: map[string]string{}, byModule: map[module.Version]string{}}
 	var view []modfetch.ViewModule
 	for _, mod := range sortedModules(sums) {
 		before := fetcher.Fetches
-		vm, err := m.prepare(fetcher, sums[mod], filepath.Join(scratch, "extract"))
+		vm, err := m.prepare(ctx, fetcher, sums[mod], filepath.Join(scratch, "extract"))
 		if err != nil {
-			return nil, &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: err.Error()}
+			return nil, moduleError(ctx, mod, err)
 		}
 		if fetcher.Fetches > before {
 			m.fetched = append(m.fetched, mod.String())
@@ -76,14 +78,38 @@ func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*
 	return m, nil
 }
 
-func (m *modules) prepare(f *modfetch.Fetcher, sum *modfetch.Sum, extractRoot string) (modfetch.ViewModule, error) {
+// fetchConfig is the user's Go environment for fetching, bounded by Nix's
+// policy: no download offline, and only from allowed-uris under
+// restrict-eval.
+func fetchConfig(policy *Policy) modfetch.Config {
+	cfg := modfetch.ConfigFromEnv()
+	if policy != nil {
+		cfg.Offline, cfg.RestrictEval, cfg.AllowedURIs = policy.Offline, policy.RestrictEval, policy.AllowedURIs
+	}
+	return cfg
+}
+
+// moduleError classifies a failure to prepare mod: forbidden by Nix's
+// policy, interrupted, or a module error.
+func moduleError(ctx context.Context, mod module.Version, err error) error {
+	var forbidden *modfetch.ForbiddenError
+	switch {
+	case errors.As(err, &forbidden):
+		return &plan.Error{Kind: plan.KindForbidden, Package: mod.String(), Message: err.Error()}
+	case ctx.Err() != nil:
+		return &plan.Error{Kind: plan.KindInterrupted, Package: mod.String(), Message: err.Error()}
+	}
+	return &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: err.Error()}
+}
+
+func (m *modules) prepare(ctx context.Context, f *modfetch.Fetcher, sum *modfetch.Sum, extractRoot string) (modfetch.ViewModule, error) {
 	mod := sum.Mod
 	vm := modfetch.ViewModule{Mod: mod, ZipSum: sum.Zip}
 	index := readModuleIndex(mod)
 	if sum.GoMod != "" && modfetch.CheckGoMod(mod, []byte(index.GoMod), sum.GoMod) == nil {
 		vm.GoMod = []byte(index.GoMod)
 	} else if sum.GoMod != "" {
-		goMod, err := f.GoMod(mod, sum.GoMod)
+		goMod, err := f.GoMod(ctx, mod, sum.GoMod)
 		if err != nil {
 			return vm, err
 		}
@@ -97,7 +123,7 @@ func (m *modules) prepare(f *modfetch.Fetcher, sum *modfetch.Sum, extractRoot st
 		if !strings.HasPrefix(dir, nixstore.StoreDir+"/") || !strings.HasSuffix(dir, "-"+name) ||
 			modfetch.CheckDir(mod, dir, sum.Zip) != nil {
 			dir = filepath.Join(extractRoot, nixstore.SanitizeName(mod.Path+"@"+mod.Version))
-			if err := f.Zip(mod, sum.Zip, dir); err != nil {
+			if err := f.Zip(ctx, mod, sum.Zip, dir); err != nil {
 				return vm, err
 			}
 			storePath = ""

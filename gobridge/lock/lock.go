@@ -22,6 +22,7 @@
 package lock
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -47,8 +48,8 @@ type Entry struct {
 }
 
 // Make fetches every module the go.sum of the module in dir lists (verified
-// against go.sum) and returns their Nix hashes.
-func Make(dir string, cfg modfetch.Config) (*File, error) {
+// against go.sum) and returns their Nix hashes. It stops when ctx is done.
+func Make(ctx context.Context, dir string, cfg modfetch.Config) (*File, error) {
 	data, err := os.ReadFile(filepath.Join(dir, "go.sum"))
 	if err != nil && !os.IsNotExist(err) {
 		return nil, err
@@ -70,7 +71,7 @@ func Make(dir string, cfg modfetch.Config) (*File, error) {
 	for mod, sum := range sums {
 		e := &Entry{H1: sum.Zip}
 		if sum.GoMod != "" { // go.sum may pin a module's content only
-			goMod, err := f.GoMod(mod, sum.GoMod)
+			goMod, err := f.GoMod(ctx, mod, sum.GoMod)
 			if err != nil {
 				return nil, err
 			}
@@ -78,7 +79,7 @@ func Make(dir string, cfg modfetch.Config) (*File, error) {
 		}
 		if sum.Zip != "" {
 			extracted := filepath.Join(scratch, fmt.Sprint(len(lock.Modules)))
-			if err := f.Zip(mod, sum.Zip, extracted); err != nil {
+			if err := f.Zip(ctx, mod, sum.Zip, extracted); err != nil {
 				return nil, err
 			}
 			if e.NarHash, err = NarHash(extracted); err != nil {

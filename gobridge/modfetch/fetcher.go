@@ -2,13 +2,11 @@ package modfetch
 
 import (
 	"bytes"
-	"crypto/tls"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"golang.org/x/mod/module"
@@ -16,85 +14,99 @@ import (
 	modzip "golang.org/x/mod/zip"
 )
 
-// Config is the module-fetching part of the user's Go environment.
+// Config is the module-fetching part of the user's Go environment, and the
+// part of Nix's policy that bounds downloads.
 type Config struct {
 	GOPROXY   string // default "https://proxy.golang.org,direct"
 	GOPRIVATE string // default for GONOPROXY
-	GONOPROXY string // modules never fetched from a proxy (so: not fetchable here)
-	// GOINSECURE lists module path patterns that may be fetched without
-	// verifying the proxy's TLS certificate (go.sum still pins the content).
+	// GONOPROXY lists the modules never fetched from a proxy; as
+	// nix-gograph fetches only from proxies, they cannot be fetched here.
+	GONOPROXY string
+	// GONOSUMDB and GOINSECURE are read as cmd/go reads them but change
+	// nothing: go.sum pins every module, so no checksum database is asked,
+	// and GOINSECURE only concerns direct version-control fetches (which
+	// nix-gograph never does) — it never weakens TLS to a proxy.
+	GONOSUMDB  string
 	GOINSECURE string
-	// Netrc is the netrc file with proxy credentials ("" for none).
+	// GOAUTH says where credentials come from (default "netrc"): see auth.
+	GOAUTH string
+	// Netrc is the netrc file GOAUTH=netrc reads ("" for none).
 	Netrc string
+	// EnvFile is the go env file the values were read from, if any.
+	EnvFile string
+	// fromFile marks the variables whose value came from EnvFile.
+	fromFile map[string]bool
+
+	// Offline forbids every download (nix --offline).
+	Offline bool
+	// RestrictEval requires every proxy URL to be allowed by AllowedURIs
+	// (Nix's restrict-eval and allowed-uris).
+	RestrictEval bool
+	AllowedURIs  []string
 }
 
-// ConfigFromEnv is the Config the go command would use: GOPROXY, GOPRIVATE,
-// GONOPROXY and the netrc file $NETRC (default ~/.netrc) of this process.
-func ConfigFromEnv() Config {
-	netrc := os.Getenv("NETRC")
-	if home, err := os.UserHomeDir(); netrc == "" && err == nil {
-		netrc = filepath.Join(home, ".netrc")
-	}
-	return Config{GOPROXY: os.Getenv("GOPROXY"), GOPRIVATE: os.Getenv("GOPRIVATE"),
-		GONOPROXY: os.Getenv("GONOPROXY"), GOINSECURE: os.Getenv("GOINSECURE"), Netrc: netrc}
-}
+// maxGoMod bounds a go.mod download: cmd/go's own limit on a go.mod file
+// (cmd/go/internal/modfetch/codehost.MaxGoMod).
+const maxGoMod = 16 << 20
+
+// defaultStall is how long a proxy may send nothing (no response, or no
+// body data) before the download is a timeout error.
+const defaultStall = 2 * time.Minute
 
 // Fetcher downloads and verifies modules.
 type Fetcher struct {
-	cfg     Config
-	proxies []proxyEntry
-	netrc   map[string]netrcLogin
-	client  *http.Client
-	// insecureClient skips TLS verification, for GOINSECURE modules.
-	insecureClient *http.Client
+	cfg       Config
+	proxies   []proxyEntry
+	auth      *auth
+	transport *http.Transport
+	// stall, zipLimit and modLimit are defaultStall, x/mod/zip's
+	// MaxZipFile and maxGoMod; tests lower them.
+	stall              time.Duration
+	zipLimit, modLimit int64
+	policyChecked      bool
 	// Fetches counts downloads (go.mod files and zips), for progress
 	// messages and tests.
 	Fetches int
 }
 
-// NewFetcher returns a Fetcher for cfg.
+// NewFetcher returns a Fetcher for cfg. TLS certificates are always
+// verified, against the system roots (SSL_CERT_FILE and SSL_CERT_DIR
+// override them, as for any Go program).
 func NewFetcher(cfg Config) (*Fetcher, error) {
 	proxies, err := parseGOPROXY(cfg.GOPROXY)
 	if err != nil {
 		return nil, err
 	}
-	insecure := http.DefaultTransport.(*http.Transport).Clone()
-	insecure.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
-	f := &Fetcher{cfg: cfg, proxies: proxies, netrc: map[string]netrcLogin{},
-		client:         &http.Client{Timeout: 5 * time.Minute},
-		insecureClient: &http.Client{Timeout: 5 * time.Minute, Transport: insecure}}
-	if cfg.Netrc != "" {
-		data, err := os.ReadFile(cfg.Netrc)
-		if err != nil && !os.IsNotExist(err) {
-			return nil, fmt.Errorf("modfetch: %w", err)
-		}
-		f.netrc = parseNetrc(string(data))
-	}
-	return f, nil
+	return &Fetcher{cfg: cfg, proxies: proxies, auth: newAuth(cfg.GOAUTH, cfg.Netrc),
+		transport: http.DefaultTransport.(*http.Transport).Clone(),
+		stall:     defaultStall, zipLimit: modzip.MaxZipFile, modLimit: maxGoMod}, nil
 }
 
-// noProxy reports whether GONOPROXY (or GOPRIVATE) excludes path from the
-// proxies.
-func (f *Fetcher) noProxy(path string) bool {
-	patterns := f.cfg.GONOPROXY
+// private reports the variable (GONOPROXY, or GOPRIVATE when GONOPROXY is
+// empty) that keeps path off the proxies, or "".
+func (f *Fetcher) private(path string) string {
+	name, patterns := "GONOPROXY", f.cfg.GONOPROXY
 	if patterns == "" {
-		patterns = f.cfg.GOPRIVATE
+		name, patterns = "GOPRIVATE", f.cfg.GOPRIVATE
 	}
-	return patterns != "" && module.MatchPrefixPatterns(patterns, path)
+	if patterns != "" && module.MatchPrefixPatterns(patterns, path) {
+		return name
+	}
+	return ""
 }
 
 // GoMod downloads mod's go.mod file and checks it against sum (the h1: hash
 // go.sum records for "<path> <version>/go.mod").
-func (f *Fetcher) GoMod(mod module.Version, sum string) ([]byte, error) {
-	data, err := f.get(mod, ".mod")
-	if err != nil {
+// It stops when ctx is done.
+func (f *Fetcher) GoMod(ctx context.Context, mod module.Version, sum string) ([]byte, error) {
+	var buf memSink
+	if err := f.download(ctx, mod, ".mod", &buf); err != nil {
 		return nil, err
 	}
-	f.Fetches++
-	if err := CheckGoMod(mod, data, sum); err != nil {
+	if err := CheckGoMod(mod, buf.Bytes(), sum); err != nil {
 		return nil, err
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 // CheckGoMod checks go.mod content against its go.sum hash.
@@ -113,22 +125,18 @@ func CheckGoMod(mod module.Version, data []byte, sum string) error {
 
 // Zip downloads mod's zip, checks its hash against sum (go.sum's h1:) and
 // x/mod/zip's safety rules, and extracts it into dir, which must not exist.
-func (f *Fetcher) Zip(mod module.Version, sum, dir string) error {
-	data, err := f.get(mod, ".zip")
-	if err != nil {
-		return err
-	}
-	f.Fetches++
+// It stops when ctx is done.
+func (f *Fetcher) Zip(ctx context.Context, mod module.Version, sum, dir string) error {
 	tmp, err := os.CreateTemp("", "gograph-mod-*.zip")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
+	err = f.download(ctx, mod, ".zip", fileSink{tmp})
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Close(); err != nil {
+	if err != nil {
 		return err
 	}
 	got, err := dirhash.HashZip(tmp.Name(), dirhash.Hash1)
@@ -170,38 +178,4 @@ type VerifyError struct {
 func (e *VerifyError) Error() string {
 	return fmt.Sprintf("%s: %s has hash %s but go.sum says %s (SECURITY: the module changed, or go.sum is wrong)",
 		e.Mod, e.What, e.Got, e.Want)
-}
-
-type netrcLogin struct{ user, password string }
-
-// parseNetrc reads the machine/login/password entries of a netrc file.
-func parseNetrc(data string) map[string]netrcLogin {
-	logins := map[string]netrcLogin{}
-	fields := strings.Fields(data)
-	var machine string
-	var cur netrcLogin
-	flush := func() {
-		if machine != "" {
-			logins[machine] = cur
-		}
-	}
-	for i := 0; i+1 < len(fields); i++ {
-		switch fields[i] {
-		case "machine":
-			flush()
-			machine, cur = fields[i+1], netrcLogin{}
-			i++
-		case "default":
-			flush()
-			machine = ""
-		case "login":
-			cur.user = fields[i+1]
-			i++
-		case "password":
-			cur.password = fields[i+1]
-			i++
-		}
-	}
-	flush()
-	return logins
 }

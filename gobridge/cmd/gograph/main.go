@@ -25,6 +25,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -133,9 +134,9 @@ func fetch(what, modVersion, h1, out string) error {
 		return err
 	}
 	if what == "fetch-module" {
-		return f.Zip(mod, h1, out)
+		return f.Zip(context.Background(), mod, h1, out)
 	}
-	data, err := f.GoMod(mod, h1)
+	data, err := f.GoMod(context.Background(), mod, h1)
 	if err != nil {
 		return err
 	}
@@ -155,7 +156,7 @@ func cutVersion(s string) (path, version string, ok bool) {
 // writeLock prints the lock file of the module in dir, fetching modules with
 // the environment's GOPROXY, GOPRIVATE, GONOPROXY and NETRC.
 func writeLock(dir string) error {
-	l, err := lock.Make(dir, modfetch.ConfigFromEnv())
+	l, err := lock.Make(context.Background(), dir, modfetch.ConfigFromEnv())
 	if err != nil {
 		return err
 	}
