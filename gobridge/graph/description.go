@@ -3,7 +3,6 @@ package graph
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -166,11 +165,11 @@ func describe(src string, planned *plan.Result, modules map[module.Version]strin
 		if p.Module != nil && !p.Module.Main && modules[moduleVersion(p.Module)] != "" {
 			pd.Module = moduleVersion(p.Module).String()
 		} else if ownFiles[p.ImportPath] {
-			rel, err := filepath.Rel(src, p.Dir)
-			if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
-				return fmt.Errorf("graph: package %s is in %s, outside the module root %s", p.ImportPath, p.Dir, src)
+			// Copied from its real directory inside src (srcguard.go).
+			rel, err := packageSource(src, p.ImportPath, p.Dir, pd.Files)
+			if err != nil {
+				return err
 			}
-			rel = filepath.ToSlash(rel)
 			pd.Dir, pd.SourceName = &rel, nixstore.SanitizeName(p.ImportPath)+"-src"
 		}
 		d.Packages[p.ImportPath] = pd
@@ -192,15 +191,11 @@ func describe(src string, planned *plan.Result, modules map[module.Version]strin
 			}
 		}
 		for _, b := range t.Binaries {
-			rel, err := filepath.Rel(src, b.Dir)
+			rel, files, err := testDirFiles(src, b.ImportPath, b.Dir)
 			if err != nil {
 				return nil, err
 			}
-			files, err := testDirFiles(b.Dir)
-			if err != nil {
-				return nil, err
-			}
-			d.Tests[b.ImportPath] = &TestDesc{Main: b.Main, Dir: filepath.ToSlash(rel), Files: nonNil(files),
+			d.Tests[b.ImportPath] = &TestDesc{Main: b.Main, Dir: rel, Files: nonNil(files),
 				SourceName: nixstore.SanitizeName(b.ImportPath) + "-testdir"}
 		}
 	}

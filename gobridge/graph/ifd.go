@@ -2,7 +2,9 @@ package graph
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -46,14 +48,21 @@ func PlanUnits(req *IFDRequest) (*Description, error) {
 	}
 	defer os.RemoveAll(scratch)
 	cfg := req.PlanConfig()
-	if _, err := os.Stat(filepath.Join(req.Src, "vendor", "modules.txt")); err == nil {
-		cfg.Vendor = true
-	} else if cfg.ModCache, cfg.ModuleDirs, err = req.ModuleView(filepath.Join(scratch, "modcache")); err != nil {
+	// Nothing outside src is read, as in plugin mode (srcguard.go).
+	outside, err := checkSrcLinks(req.Src)
+	if err != nil {
 		return nil, err
+	}
+	if cfg.Vendor, err = srcHasFile(req.Src, "vendor/modules.txt"); err != nil {
+		return nil, err
+	} else if !cfg.Vendor {
+		if cfg.ModCache, cfg.ModuleDirs, err = req.ModuleView(filepath.Join(scratch, "modcache")); err != nil {
+			return nil, err
+		}
 	}
 	planned, err := plan.Plan(cfg)
 	if err != nil {
-		return nil, err
+		return nil, blameOutside(err, outside)
 	}
 	modules := map[module.Version]string{}
 	if !cfg.Vendor {
@@ -69,8 +78,8 @@ func PlanUnits(req *IFDRequest) (*Description, error) {
 // ModuleView lays out req's modules as a module cache at root and returns
 // root and the module directories in it with their store paths.
 func (req *IFDRequest) ModuleView(root string) (string, map[string]string, error) {
-	data, err := os.ReadFile(filepath.Join(req.Src, "go.sum"))
-	if os.IsNotExist(err) {
+	data, err := readSrcFile(req.Src, "go.sum")
+	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil, nil
 	} else if err != nil {
 		return "", nil, err
