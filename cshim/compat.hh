@@ -27,6 +27,7 @@
 #define GOGRAPH_NIX_2_34 (GOGRAPH_NIX_VERSION >= 23400)
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,14 +39,18 @@
 #include <boost/unordered/concurrent_flat_map.hpp>  // nix::drvHashes
 
 #include "nix/expr/eval-inline.hh"
+#include "nix/expr/eval-settings.hh"
 #include "nix/expr/eval.hh"
 #include "nix/expr/primops.hh"
 #include "nix/expr/value/context.hh"
 #include "nix/store/derivations.hh"
 #include "nix/store/downstream-placeholder.hh"
 #include "nix/store/globals.hh"
+#include "nix/fetchers/fetch-settings.hh"
 #include "nix/store/store-api.hh"
+#include "nix/util/config-global.hh"
 #include "nix/util/file-system.hh"
+#include "nix/util/signals.hh"
 #include "nix/util/source-accessor.hh"
 #include "nix/util/strings.hh"
 #include "nix/util/util.hh"
@@ -617,6 +622,69 @@ inline std::string caOutputPlaceholder(nix::EvalState & state, const nix::StoreP
     return nix::DownstreamPlaceholder::unknownCaOutput(drvPath, output).render();
 #else
     return nix::downstreamPlaceholder(*state.store, drvPath, output);
+#endif
+}
+
+// registerConfig adds config's settings to Nix's global configuration
+// (nix.conf, --option, `nix show-config`), unless the running Nix is not the
+// one the plugin was built for (see registerPrimOp). Settings given before
+// the plugin was loaded are applied to it when Nix re-reads its unknown
+// settings after loading plugins.
+// Both versions: `GlobalConfig::Register`; 2.8 declares it in config.hh,
+// 2.34 in nix/util/config-global.hh.
+inline bool registerConfig(nix::Config & config)
+{
+    if (nix::nixVersion != GOGRAPH_NIX_VERSION_STRING)
+        return false;
+    nix::GlobalConfig::Register registration(&config);
+    return true;
+}
+
+// evalSettings are the evaluator's settings (restrict-eval, pure-eval,
+// allowed-uris, …).
+// 2.8: the global `nix::evalSettings`. 2.34: `state.settings`.
+inline const nix::EvalSettings & evalSettings(nix::EvalState & state)
+{
+#if GOGRAPH_NIX_2_34
+    return state.settings;
+#else
+    (void) state;
+    return nix::evalSettings;
+#endif
+}
+
+// tarballTtl is the setting tarball-ttl, which `nix --offline` sets to the
+// largest unsigned int (unless given explicitly).
+// 2.8: `settings.tarballTtl` (globals.hh). 2.34: `state.fetchSettings`.
+inline unsigned int tarballTtl(nix::EvalState & state)
+{
+#if GOGRAPH_NIX_2_34
+    return state.fetchSettings.tarballTtl.get();
+#else
+    (void) state;
+    return nix::settings.tarballTtl.get();
+#endif
+}
+
+// onInterrupt calls f (in Nix's signal-handling thread, not in a signal
+// handler) when Nix receives SIGINT, until the returned object is destroyed.
+// Both versions: `createInterruptCallback`; 2.8 declares it in util.hh,
+// taking a std::function, 2.34 in nix/util/signals.hh, taking a `nix::fun`.
+template<typename F>
+std::unique_ptr<nix::InterruptCallback> onInterrupt(F f)
+{
+    return nix::createInterruptCallback(std::move(f));
+}
+
+// isInterrupted is whether Nix was interrupted (SIGINT), without throwing.
+// 2.8: the global `_isInterrupted` and the thread's `interruptCheck`.
+// 2.34: `isInterrupted()`.
+inline bool isInterrupted()
+{
+#if GOGRAPH_NIX_2_34
+    return nix::isInterrupted();
+#else
+    return nix::_isInterrupted || (nix::interruptCheck && nix::interruptCheck());
 #endif
 }
 

@@ -1,38 +1,68 @@
 // go_call.cc: the one place that calls into Go (build/libgobridge.h).
-#include <cstdlib>
-
 #include "libgobridge.h"
 #include "plan.hh"
 
 namespace gograph {
 
+// requestText is request as JSON text. request.cc refuses strings JSON
+// cannot hold (not UTF-8) naming the attribute; should one get through, the
+// error still names the request field holding it, not nlohmann's exception.
+static std::string requestText(nix::EvalState & state, PrimOpPos pos, const nlohmann::json & request)
+{
+    try {
+        return request.dump();
+    } catch (nlohmann::json::exception &) {
+        for (auto & [field, value] : request.items()) {
+            try {
+                value.dump();
+            } catch (nlohmann::json::exception &) {
+                throwError<nix::TypeError>(state, pos,
+                    "the '%s' attribute passed to builtins.goPackageGraph cannot be sent to the planner: "
+                    "it holds a string that is not valid UTF-8", field);
+            }
+        }
+        throwInternalError(state, pos, "the request cannot be encoded as JSON");
+    }
+}
+
 // planResponse returns the planner's JSON response to request. The planner
-// is created on first use and lives for the rest of the process.
-//
-// Debugging aids: with -vvvv the request is logged; if the environment
-// variable GOGRAPH_DEBUG_RESPONSE names a file, its contents are the response
-// and Go is not called, which exercises the store-writing and value-building
-// half of the shim with a hand-written response.
-static std::string planResponse(const nlohmann::json & request)
+// is created on first use and lives for the rest of the process. While Go
+// plans, a SIGINT to Nix cancels the plan (see GoGraphInterrupt); the
+// interruption itself is rethrown by callPlanner. With -vvvv the request is
+// logged.
+static std::string planResponse(const std::string & request)
 {
     if (nix::verbosity >= nix::lvlDebug)
-        nix::logger->log(nix::lvlDebug, "builtins.goPackageGraph: request " + request.dump());
-    if (auto debugFile = getenv("GOGRAPH_DEBUG_RESPONSE"))
-        return nix::readFile(debugFile);
+        nix::logger->log(nix::lvlDebug, "builtins.goPackageGraph: request " + request);
     static void * planner = GoGraphNewPlanner();
-    auto requestText = request.dump();
-    char * response = GoGraphPlan(planner, requestText.data());
+    auto interruptGo = onInterrupt([] { GoGraphInterrupt(); });
+    // An interruption before the callback was registered has nothing to
+    // cancel yet: stop here rather than plan.
+    nix::checkInterrupt();
+    std::string copy(request);  // GoGraphPlan takes a char *
+    char * response = GoGraphPlan(planner, copy.data());
     std::string text(response);
     GoGraphFree(response);
     return text;
 }
 
+// throwInterrupted throws Nix's own interruption, so that Nix ends the
+// evaluation as it does for any Ctrl-C.
+[[noreturn]] static void throwInterrupted()
+{
+    nix::checkInterrupt();
+    throw nix::Interrupted("interrupted by the user");
+}
+
 // throwPlannerError throws a planner {"error": …} as a Nix error: a
 // ThrownError (catchable by builtins.tryEval) for problems with the user's
-// Go code or arguments, an EvalError for internal failures.
+// Go code or arguments, an EvalError for internal failures, and Nix's own
+// Interrupted for "interrupted".
 [[noreturn]] static void throwPlannerError(nix::EvalState & state, PrimOpPos pos, const nlohmann::json & error)
 {
     std::string kind = error.at("kind");
+    if (kind == "interrupted")
+        throwInterrupted();
     std::string msg = "builtins.goPackageGraph: ";
     if (auto arg = error.find("argument"); arg != error.end() && !arg->get<std::string>().empty())
         msg += "argument '" + arg->get<std::string>() + "': ";
@@ -49,12 +79,15 @@ static std::string planResponse(const nlohmann::json & request)
 
 Plan callPlanner(nix::EvalState & state, PrimOpPos pos, const nlohmann::json & request)
 {
-    auto text = planResponse(request);
+    auto text = planResponse(requestText(state, pos, request));
     try {
         auto response = nlohmann::json::parse(text);
         if (auto error = response.find("error"); error != response.end())
             throwPlannerError(state, pos, *error);
-        return parsePlan(response.at("ok"));
+        auto plan = parsePlan(response.at("ok"));
+        // Interrupted just as Go finished: the plan's scratch goes with it.
+        nix::checkInterrupt();
+        return plan;
     } catch (nlohmann::json::exception & e) {
         throwInternalError(state, pos, "malformed planner response (%s): %s", e.what(),
             text.size() > 200 ? text.substr(0, 200) + "…" : text);

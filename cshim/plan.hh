@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -30,22 +31,28 @@ struct PlannedDerivation {
     std::map<std::string, std::string> outputs;  // output name → store path
 };
 
+// TempDirs removes the planner's scratch directories (downloaded modules the
+// sources point into) when the primop is done with them, also on errors and
+// interruption. Only directories named gograph-* are removed. It can be moved
+// but not copied, so each directory is removed once.
+struct TempDirs {
+    std::vector<std::string> dirs;
+    TempDirs() = default;
+    TempDirs(const TempDirs &) = delete;
+    TempDirs & operator=(const TempDirs &) = delete;
+    TempDirs(TempDirs && other) noexcept : dirs(std::move(other.dirs)) { other.dirs.clear(); }
+    TempDirs & operator=(TempDirs &&) = delete;
+    ~TempDirs();
+};
+
 // Plan is the "ok" half of a planner response.
 struct Plan {
+    TempDirs tempDirs;                           // the planner's scratch, removed with the plan
     std::vector<PlannedSource> sources;
     std::vector<PlannedDerivation> derivations;  // inputs first
     nlohmann::json value;                        // tagged JSON, see jsonToValue
     std::vector<std::string> messages;           // details, for -v
     std::vector<std::string> notices;            // what the user should see (module downloads)
-    std::vector<std::string> tempDirs;           // the planner's scratch, removed after writePlan
-};
-
-// TempDirs removes the planner's scratch directories (downloaded modules the
-// sources point into) when the primop is done with them, also on errors.
-// Only directories named gograph-* are removed.
-struct TempDirs {
-    std::vector<std::string> dirs;
-    ~TempDirs();
 };
 
 // planRequest turns the argument of builtins.goPackageGraph into the request
@@ -53,11 +60,23 @@ struct TempDirs {
 // `src` and `go`. (request.cc)
 nlohmann::json planRequest(nix::EvalState & state, PrimOpPos pos, nix::Value & arg);
 
+// planPolicy is the request's "policy": what Nix's settings allow planning
+// to do, with the closure of toolchains (the realised `go` and `cc` paths)
+// as the store paths the sandbox shows. (policy.cc)
+nlohmann::json planPolicy(nix::EvalState & state, PrimOpPos pos, const std::vector<std::string> & toolchains);
+
+// isValidUtf8 is whether s is well-formed UTF-8 (no overlong forms, no
+// surrogates, nothing above U+10FFFF), which JSON strings must be. (utf8.cc)
+bool isValidUtf8(std::string_view s);
+
 // callPlanner sends request to the Go planner and returns its plan; an error
-// response is thrown as a Nix error. (go_call.cc)
+// response is thrown as a Nix error, and an interruption of Nix (SIGINT)
+// while Go plans cancels the plan and throws Nix's own Interrupted.
+// (go_call.cc)
 Plan callPlanner(nix::EvalState & state, PrimOpPos pos, const nlohmann::json & request);
 
-// parsePlan reads the "ok" object of a planner response. (plan.cc)
+// parsePlan reads the "ok" object of a planner response; its tempDirs are
+// taken first, so they are removed even if the rest is malformed. (plan.cc)
 Plan parsePlan(const nlohmann::json & ok);
 
 // writePlan adds the plan's sources and derivations to the store (or only

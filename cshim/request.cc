@@ -34,6 +34,22 @@ static nix::Value & forceAttr(nix::EvalState & state, const nix::Attr & attr,
         name, what, nix::showType(*attr.value));
 }
 
+// utf8String is s, the value of the attribute attr, checked to be UTF-8
+// (the request is JSON); what says which part of attr it is, if not all.
+static std::string utf8String(nix::EvalState & state, const nix::Attr & attr, std::string_view s,
+    const std::string & what = "")
+{
+    if (!isValidUtf8(s)) {
+        auto name = symbolName(state, attr.name);
+        if (what.empty())
+            throwError<nix::TypeError>(state, attrPos(attr),
+                "the '%s' attribute passed to builtins.goPackageGraph is not valid UTF-8", name);
+        throwError<nix::TypeError>(state, attrPos(attr),
+            "the '%s' attribute passed to builtins.goPackageGraph: %s is not valid UTF-8", name, what);
+    }
+    return std::string(s);
+}
+
 // plainString is the attribute attr as a string that refers to no store path.
 static std::string plainString(nix::EvalState & state, const nix::Attr & attr)
 {
@@ -42,7 +58,7 @@ static std::string plainString(nix::EvalState & state, const nix::Attr & attr)
         throwError<nix::TypeError>(state, attrPos(attr),
             "the '%s' attribute passed to builtins.goPackageGraph must not refer to a store path",
             symbolName(state, attr.name));
-    return std::string(stringOf(v));
+    return utf8String(state, attr, stringOf(v));
 }
 
 // stringList is the attribute attr as a list of strings that refer to no
@@ -69,7 +85,7 @@ static std::vector<std::string> stringList(nix::EvalState & state, const nix::At
             throwError<nix::TypeError>(state, attrPos(attr),
                 "element %d of the '%s' attribute passed to builtins.goPackageGraph must not refer to a store path",
                 strings.size(), name);
-        strings.emplace_back(stringOf(*elem));
+        strings.push_back(utf8String(state, attr, stringOf(*elem), nix::fmt("element %d", strings.size())));
     }
     return strings;
 }
@@ -80,7 +96,8 @@ static std::vector<std::string> stringList(nix::EvalState & state, const nix::At
 static std::string sourcePath(nix::EvalState & state, const nix::Attr & attr)
 {
     auto & v = forceAttr(state, attr, {nix::nPath, nix::nString, nix::nAttrs}, "a path, a string or a derivation");
-    return realisePath(state, attrPos(attr), v, "while evaluating the 'src' attribute passed to builtins.goPackageGraph");
+    return utf8String(state, attr,
+        realisePath(state, attrPos(attr), v, "while evaluating the 'src' attribute passed to builtins.goPackageGraph"));
 }
 
 // storeString is the attribute attr (`go`, `builder` or `cc`) as
@@ -94,6 +111,7 @@ static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr
     auto errorCtx = "while evaluating the '" + name + "' attribute passed to builtins.goPackageGraph";
     Context context;
     auto path = coerceToString(state, attrPos(attr), v, context, errorCtx);
+    utf8String(state, attr, path);
     if (realise)
         path = nix::rewriteStrings(path, realiseContext(state, attrPos(attr), context, errorCtx));
 
@@ -190,6 +208,11 @@ nlohmann::json planRequest(nix::EvalState & state, PrimOpPos pos, nix::Value & a
         request["cc"] = storeString(state, *attr, true);
     request["go"] = storeString(state, go, true);
     request["builder"] = storeString(state, builder, false);
+
+    std::vector<std::string> toolchains = {request["go"]["path"]};
+    if (request.contains("cc"))
+        toolchains.push_back(request["cc"]["path"]);
+    request["policy"] = planPolicy(state, pos, toolchains);
     return request;
 }
 

@@ -7,8 +7,8 @@ namespace gograph {
 // writes the planned sources and derivations, and returns the package graph.
 static void prim_goPackageGraph(nix::EvalState & state, PrimOpPos pos, nix::Value ** args, nix::Value & v)
 {
+    // The plan's scratch directories are removed when it goes out of scope.
     auto plan = callPlanner(state, pos, planRequest(state, pos, *args[0]));
-    TempDirs scratch{plan.tempDirs};
     for (auto & msg : plan.notices)
         nix::logger->log(nix::lvlInfo, "builtins.goPackageGraph: " + msg);
     for (auto & msg : plan.messages)
@@ -59,6 +59,11 @@ static const bool primop_goPackageGraph = registerPrimOp({
 
       Only the files each package uses are copied to the store, so editing
       one package rebuilds just it and its dependents.
+
+      Planning runs `go` in a sandbox (the setting `gograph-sandbox`) and
+      obeys Nix's `restrict-eval`, `pure-eval` and `allowed-uris`. Module
+      downloads obey `nix --offline`; with `nix-build` or
+      `nix-instantiate`, `--option tarball-ttl 4294967295` does the same.
 
       Example:
 

@@ -64,6 +64,7 @@ func TestABIDocumented(t *testing.T) {
 		want    []string
 	}{
 		{"Request fields", jsonFields(Request{})},
+		{"Policy", jsonFields(Policy{})},
 		{"Store inputs", jsonFields(StoreInput{})},
 		{"Input derivations", jsonFields(InputDrv{})},
 		{"Error kinds", kinds},
