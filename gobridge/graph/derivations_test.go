@@ -48,6 +48,8 @@ func TestPlanJSONErrors(t *testing.T) {
 			"bad-argument", "go", "go must be a path in /nix/store"},
 		{`{"src":"/nonexistent-gograph","system":"x86_64-linux","go":{"path":"` + store + `"},"builder":{"path":"` + store + `"}}`,
 			"no-module", "src", "has no go.mod"},
+		{`{"src":"/etc/passwd","system":"x86_64-linux","go":{"path":"` + store + `"},"builder":{"path":"` + store + `"}}`,
+			"bad-argument", "src", "src /etc/passwd is a file; it must be the directory holding go.mod"},
 	}
 	for _, tt := range tests {
 		var resp Response

@@ -77,6 +77,9 @@ func (r *Request) validate() error {
 	if r.Src == "" {
 		return &plan.Error{Kind: plan.KindBadArgument, Argument: "src", Message: "src is missing"}
 	}
+	if err := plan.CheckSrc(r.Src); err != nil {
+		return err
+	}
 	inputs := []struct {
 		name string
 		si   StoreInput

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
@@ -89,9 +90,12 @@ func (g *goRunner) list() ([]*Package, error) {
 func (g *goRunner) listPackages(flags, patterns []string) ([]*Package, error) {
 	args := append(append([]string{"list", "-e"}, flags...), "-json="+listFields)
 	args = append(append(append(args, g.buildFlags()...), "--"), patterns...)
-	out, _, err := g.run(args...)
+	out, stderr, err := g.run(args...)
 	if err != nil {
 		return nil, &Error{Kind: KindGoList, Message: "go list: " + err.Error()}
+	}
+	if err := noMatches(g.cfg.Dir, stderr); err != nil {
+		return nil, err
 	}
 	var pkgs []*Package
 	dec := json.NewDecoder(bytes.NewReader(out))
@@ -105,6 +109,26 @@ func (g *goRunner) listPackages(flags, patterns []string) ([]*Package, error) {
 		pkgs = append(pkgs, &p)
 	}
 	return pkgs, checkListErrors(pkgs)
+}
+
+// noMatch is go's warning for a pattern that matches no package.
+var noMatch = regexp.MustCompile(`(?m)^go: warning: "(.*)" matched no packages$`)
+
+// noMatches reports the first pattern go's stderr warns matched no
+// package: "./..." as src having no packages, any other as the
+// subPackages entry it is.
+func noMatches(dir string, stderr []byte) error {
+	m := noMatch.FindSubmatch(stderr)
+	switch {
+	case m == nil:
+		return nil
+	case string(m[1]) == "./...":
+		return &Error{Kind: KindPackageNotFound, Argument: "src",
+			Message: fmt.Sprintf("src %s has no Go packages to build (\"./...\" matched no packages)", dir)}
+	default:
+		return &Error{Kind: KindPackageNotFound, Argument: "subPackages", Package: string(m[1]),
+			Message: fmt.Sprintf("subPackages: %q matched no packages", m[1])}
+	}
 }
 
 // checkListErrors turns the first package error into a plan Error naming the
@@ -124,7 +148,8 @@ func checkListErrors(pkgs []*Package) error {
 			}
 		case strings.Contains(msg, "directory not found") || strings.Contains(msg, "cannot find") ||
 			strings.Contains(msg, "no Go files") || strings.Contains(msg, "is not in std") ||
-			strings.Contains(msg, "does not contain package") || strings.Contains(msg, "no required module"):
+			strings.Contains(msg, "does not contain package") || strings.Contains(msg, "no required module") ||
+			strings.HasPrefix(p.ImportPath, ".") && strings.Contains(msg, "no such file or directory"):
 			kind = KindPackageNotFound
 		}
 		if p.Error.Pos != "" && !strings.Contains(msg, p.Error.Pos) {

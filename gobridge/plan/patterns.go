@@ -10,13 +10,21 @@ import (
 // patterns, those whose directory relative to the module root ("./x/y")
 // contains none of excluded — buildGoModule's excludedPackages.
 func (g *goRunner) packagesExcluding(excluded []string) ([]string, error) {
-	args := append([]string{"list", "-e", "-f", "{{.Dir}}"}, g.buildFlags()...)
-	out, _, err := g.run(append(args, "--", "./...")...)
+	// A directory with only _test.go files (or none that build) is left
+	// out, as go build leaves it out of "./...".
+	args := append([]string{"list", "-e", "-f", "{{if or .GoFiles .CgoFiles}}{{.Dir}}{{end}}"}, g.buildFlags()...)
+	out, stderr, err := g.run(append(args, "--", "./...")...)
 	if err != nil {
 		return nil, &Error{Kind: KindGoList, Message: "go list: " + err.Error()}
 	}
+	if err := noMatches(g.cfg.Dir, stderr); err != nil {
+		return nil, err
+	}
 	var patterns []string
-	for _, dir := range strings.Fields(string(out)) {
+	for _, dir := range strings.Split(string(out), "\n") {
+		if dir == "" {
+			continue
+		}
 		rel, err := filepath.Rel(g.cfg.Dir, dir)
 		if err != nil || strings.HasPrefix(rel, "..") {
 			continue
@@ -28,6 +36,10 @@ func (g *goRunner) packagesExcluding(excluded []string) ([]string, error) {
 		if !containsAny(pattern, excluded) {
 			patterns = append(patterns, pattern)
 		}
+	}
+	if strings.TrimSpace(string(out)) == "" {
+		return nil, &Error{Kind: KindPackageNotFound, Argument: "src",
+			Message: fmt.Sprintf("src %s has no Go packages to build: no package has a non-test Go file that builds", g.cfg.Dir)}
 	}
 	if len(patterns) == 0 {
 		return nil, &Error{Kind: KindBadArgument, Argument: "excludedPackages",
@@ -68,34 +80,11 @@ func checkMainPackages(cfg *Config, pkgs []*Package) error {
 	return nil
 }
 
-// explainError rewords errors whose cause is an argument: an unknown goos
-// or goarch, or a package that needs cgo while cgo is off.
-func explainError(cfg *Config, pkgs []*Package, err error) error {
-	if strings.Contains(err.Error(), "unsupported GOOS/GOARCH pair") {
-		arg := "goarch"
-		if cfg.GOOS != "" {
-			arg = "goos"
-		}
-		return &Error{Kind: KindBadArgument, Argument: arg, Message: fmt.Sprintf(
-			"goos %q, goarch %q: %s (`go tool dist list` lists the supported pairs)", cfg.GOOS, cfg.GOARCH,
-			strings.TrimPrefix(err.Error(), "go env: "))}
-	}
-	if !cfg.CGO {
-		for _, p := range pkgs {
-			if file := cgoFile(p); file != "" && p.Error != nil {
-				return &Error{Kind: KindNeedsCgo, Package: p.ImportPath, Message: fmt.Sprintf(
-					"package %s needs cgo (%s imports \"C\") and has no pure-Go fallback, but cgo is off: "+
-						"set env.CGO_ENABLED = 1", p.ImportPath, file)}
-			}
-		}
-	}
-	return err
-}
-
 // Patterns returns the package patterns cfg builds: its subPackages made
 // relative ("./x"), or every package of the module ("./...") less those
 // cfg.Excluded names.
-func Patterns(cfg *Config) ([]string, error) {
+func Patterns(cfg *Config) (_ []string, err error) {
+	defer func() { err = boundError(err) }()
 	patterns, explicit, err := normalizePatterns(cfg.Patterns)
 	if err != nil || explicit || len(cfg.Excluded) == 0 {
 		return patterns, err
@@ -105,5 +94,45 @@ func Patterns(cfg *Config) ([]string, error) {
 		return nil, err
 	}
 	defer g.close()
-	return g.packagesExcluding(cfg.Excluded)
+	if patterns, err = g.packagesExcluding(cfg.Excluded); err != nil {
+		return nil, g.explainError(nil, err)
+	}
+	return patterns, nil
+}
+
+// checkTargets refuses a build with nothing to build: a subPackages entry
+// naming a directory whose package has only _test.go files, or (every
+// package of the module, or a "..." pattern) no package with non-test
+// files when no tests are asked for. Patterns that match no package at all
+// are go list's warnings (noMatches).
+func checkTargets(cfg *Config, explicit bool, pkgs []*Package) error {
+	testOnly := func(p *Package) bool {
+		return len(p.GoFiles)+len(p.CgoFiles) == 0 && len(p.TestGoFiles)+len(p.XTestGoFiles) > 0
+	}
+	byDir := map[string]*Package{}
+	var targets, onlyTests []string
+	for _, p := range pkgs {
+		if p.DepOnly {
+			continue
+		}
+		byDir[p.Dir] = p
+		if testOnly(p) {
+			onlyTests = append(onlyTests, p.ImportPath)
+		} else {
+			targets = append(targets, p.ImportPath)
+		}
+	}
+	if explicit {
+		for _, pattern := range cfg.Patterns {
+			if p := byDir[filepath.Join(cfg.Dir, pattern)]; p != nil && !strings.Contains(pattern, "...") && testOnly(p) {
+				return &Error{Kind: KindBadArgument, Argument: "subPackages", Package: p.ImportPath,
+					Message: fmt.Sprintf("subPackages: %s (%s) has only _test.go files: there is nothing to build", pattern, p.ImportPath)}
+			}
+		}
+	}
+	if len(targets) == 0 && len(onlyTests) > 0 && !cfg.Tests {
+		return &Error{Kind: KindPackageNotFound, Argument: "src", Message: fmt.Sprintf(
+			"src %s has no Go packages to build: %s has only _test.go files", cfg.Dir, strings.Join(onlyTests, ", "))}
+	}
+	return nil
 }

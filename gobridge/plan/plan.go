@@ -8,9 +8,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/srcfs"
 )
 
 // Result is the plan of a module build.
@@ -25,16 +26,29 @@ type Result struct {
 	Tests *Tests
 }
 
-// Plan asks cfg's toolchain how to build cfg's packages.
-func Plan(cfg *Config) (*Result, error) {
+// Plan asks cfg's toolchain how to build cfg's packages. An error names its
+// culprit and carries at most a few KB of go's output (boundError).
+func Plan(cfg *Config) (_ *Result, err error) {
+	defer func() { err = boundError(err) }()
 	root, err := filepath.Abs(cfg.Dir)
 	if err != nil {
 		return nil, err
 	}
 	cfg.Dir = filepath.Clean(root)
+	if err := CheckSrc(cfg.Dir); err != nil {
+		return nil, err
+	}
 	modulePath, goVersion, err := readGoMod(cfg.Dir)
 	if err != nil {
 		return nil, err
+	}
+	if !cfg.Vendor {
+		if err := checkReplaces(cfg.Dir); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.CGO && cfg.CC == "" {
+		return nil, &Error{Kind: KindBadArgument, Argument: "cc", Message: "cgo is on but no C toolchain (cc) was given"}
 	}
 	patterns, explicit, err := normalizePatterns(cfg.Patterns)
 	if err != nil {
@@ -52,27 +66,30 @@ func Plan(cfg *Config) (*Result, error) {
 	}
 	if !explicit && len(cfg.Excluded) > 0 {
 		if cfg.Patterns, err = g.packagesExcluding(cfg.Excluded); err != nil {
-			return nil, err
+			return nil, g.explainError(nil, err)
 		}
 	}
 	// The three go invocations are independent: run them at once.
 	var (
-		wg                    sync.WaitGroup
-		toolEnv               []string
-		pkgs                  []*Package
-		sections              []*section
-		envErr, listErr, bErr error
+		toolEnv  []string
+		pkgs     []*Package
+		sections []*section
 	)
-	wg.Add(3)
-	go func() { defer wg.Done(); toolEnv, envErr = g.toolEnv() }()
-	go func() { defer wg.Done(); pkgs, listErr = g.list() }()
-	go func() { defer wg.Done(); sections, bErr = g.buildScript() }()
-	wg.Wait()
+	waitEnv := Async(func() (err error) { toolEnv, err = g.toolEnv(); return err })
+	waitList := Async(func() (err error) { pkgs, err = g.list(); return err })
+	waitBuild := Async(func() (err error) { sections, err = g.buildScript(); return err })
+	envErr, listErr, bErr := waitEnv(), waitList(), waitBuild()
+	if listErr == nil {
+		// A subPackages entry with nothing to build fails go build too.
+		if err := checkTargets(cfg, explicit, pkgs); err != nil {
+			return nil, err
+		}
+	}
 	// go list's errors name packages best, so they win.
 	if err := cmp.Or(listErr, envErr, bErr); err != nil {
-		return nil, explainError(cfg, pkgs, err)
+		return nil, g.explainError(pkgs, err)
 	}
-	if err := checkPlaceholders(cfg.Dir, pkgs); err != nil {
+	if err := cmp.Or(checkPlaceholders(cfg.Dir, pkgs), checkFileNames(pkgs)); err != nil {
 		return nil, err
 	}
 	if explicit {
@@ -80,7 +97,11 @@ func Plan(cfg *Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	units, err := makeUnits(cfg, toolEnv, pkgs, sections, g.probeCompiler(sections))
+	probes, err := g.probeCompiler(sections)
+	if err != nil {
+		return nil, err
+	}
+	units, err := makeUnits(cfg, toolEnv, pkgs, sections, probes)
 	if err != nil {
 		return nil, err
 	}
@@ -99,11 +120,16 @@ func Plan(cfg *Config) (*Result, error) {
 
 func readGoMod(dir string) (modulePath, goVersion string, err error) {
 	file := filepath.Join(dir, "go.mod")
-	data, err := os.ReadFile(file)
-	if errors.Is(err, os.ErrNotExist) {
+	// Only a regular file inside src is read (srcfs): a go.mod symlink
+	// leaving src is refused before anything of its target is quoted.
+	data, err := srcfs.ReadFile(dir, "go.mod")
+	if errors.Is(err, os.ErrNotExist) && !srcfs.IsOutside(err) {
 		return "", "", &Error{Kind: KindNoModule, Argument: "src",
 			Message: fmt.Sprintf("src %s has no go.mod (it must be the root of a Go module)", dir)}
 	} else if err != nil {
+		if serr := SrcError(err); serr != err {
+			return "", "", serr
+		}
 		return "", "", &Error{Kind: KindNoModule, Argument: "src", Message: err.Error()}
 	}
 	mf, err := modfile.ParseLax(file, data, nil)
@@ -151,13 +177,13 @@ func (g *goRunner) buildScript() ([]*section, error) {
 	args = append(args, "-o", filepath.Join(g.scratch, "bin")+"/", "--")
 	args = append(args, g.cfg.Patterns...)
 	_, script, err := g.run(args...)
-	if err != nil && strings.Contains(err.Error(), "no main packages to build") {
+	if err != nil && slices.Contains(scriptErrors(string(script), g.cfg.Dir), "go: no main packages to build") {
 		// A library: compile its packages (and test them), link nothing.
 		args = append([]string{"build", "-n", "-a", "-p", "1"}, g.buildFlags()...)
 		_, script, err = g.run(append(append(args, "--"), g.cfg.Patterns...)...)
 	}
 	if err != nil {
-		return nil, &Error{Kind: KindGoBuild, Message: "go build -n: " + err.Error()}
+		return nil, goBuildError("go build -n", script, err, g.cfg.Dir)
 	}
 	return parseScript(string(script), g.cfg.Dir)
 }

@@ -42,6 +42,10 @@ func TestCheckListErrors(t *testing.T) {
 	}{
 		{Package{ImportPath: "./nope", Error: &PackageError{Err: "stat /m/nope: directory not found"}},
 			"package-not-found", `subPackages: no Go package at "./nope"`},
+		{Package{ImportPath: "./nope/...", Error: &PackageError{Err: "pattern ./nope/...: lstat ./nope/: no such file or directory"}},
+			"package-not-found", `subPackages: no Go package at "./nope/..."`},
+		{Package{ImportPath: "example.com/e", Error: &PackageError{Err: "open /m/e/x.txt: no such file or directory"}},
+			"package", "package example.com/e: open /m/e/x.txt"},
 		{Package{ImportPath: "example.com/a", Error: &PackageError{Err: "import cycle not allowed",
 			ImportStack: []string{"example.com/a", "example.com/b", "example.com/a"}}},
 			"import-cycle", "example.com/a -> example.com/b -> example.com/a"},

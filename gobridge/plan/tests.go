@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // Tests is the plan of the test binaries of some main-module packages.
@@ -52,16 +51,12 @@ func (g *goRunner) planTests(pkgs []*Package, toolEnv []string, known map[string
 		return &Tests{}, nil
 	}
 	var (
-		wg                sync.WaitGroup
-		listed            []*Package
-		sections          []*section
-		listErr, buildErr error
+		listed   []*Package
+		sections []*section
 	)
-	wg.Add(2)
-	go func() { defer wg.Done(); listed, listErr = g.listTests(patterns) }()
-	go func() { defer wg.Done(); sections, buildErr = g.testScript(patterns) }()
-	wg.Wait()
-	if err := cmp.Or(listErr, buildErr); err != nil {
+	waitList := Async(func() (err error) { listed, err = g.listTests(patterns); return err })
+	waitBuild := Async(func() (err error) { sections, err = g.testScript(patterns); return err })
+	if err := cmp.Or(waitList(), waitBuild()); err != nil {
 		return nil, err
 	}
 	byID := map[string]*Package{}
@@ -71,7 +66,11 @@ func (g *goRunner) planTests(pkgs []*Package, toolEnv []string, known map[string
 	if err := nameTestSections(sections, byID); err != nil {
 		return nil, err
 	}
-	units, err := makeUnits(g.cfg, toolEnv, listed, sections, g.probeCompiler(sections))
+	probes, err := g.probeCompiler(sections)
+	if err != nil {
+		return nil, err
+	}
+	units, err := makeUnits(g.cfg, toolEnv, listed, sections, probes)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +123,7 @@ func (g *goRunner) testScript(patterns []string) ([]*section, error) {
 	}
 	_, script, err := g.run(append(args, patterns...)...)
 	if err != nil {
-		return nil, &Error{Kind: KindGoBuild, Message: "go test -c -n: " + err.Error()}
+		return nil, goBuildError("go test -c -n", script, err, g.cfg.Dir)
 	}
 	return parseScript(string(script), g.cfg.Dir)
 }

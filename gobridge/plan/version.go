@@ -22,7 +22,9 @@ var supportedGo = fmt.Sprintf("Go 1.%d through 1.%d", minGoMinor, maxGoMinor)
 // refuses one the planner cannot read exactly.
 func (g *goRunner) checkGoVersion() (string, error) {
 	out, _, err := g.run("env", "GOVERSION")
-	if err != nil {
+	if pe, ok := err.(*Error); ok && (pe.Kind == KindSandbox || pe.Kind == KindInterrupted) {
+		return "", err // the first go run: the sandbox's failure is not go's
+	} else if err != nil {
 		return "", &Error{Kind: KindBadArgument, Argument: "go", Message: "go env GOVERSION: " + err.Error()}
 	}
 	version := strings.TrimSpace(string(out))

@@ -1,0 +1,68 @@
+package plan
+
+// This file checks src itself before any go runs: that it is a directory,
+// and that its go.mod points at nothing outside it (nix-gograph reads
+// nothing outside src).
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/srcfs"
+)
+
+// CheckSrc reports, as a bad-argument Error naming src, a src that exists
+// but is not a directory. A src that does not exist is left to the go.mod
+// check, which says it has no go.mod.
+func CheckSrc(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil || fi.IsDir():
+		return nil
+	case fi.Mode().IsRegular():
+		return &Error{Kind: KindBadArgument, Argument: "src",
+			Message: fmt.Sprintf("src %s is a file; it must be the directory holding go.mod", dir)}
+	default:
+		return &Error{Kind: KindBadArgument, Argument: "src",
+			Message: fmt.Sprintf("src %s is not a directory; it must be the directory holding go.mod", dir)}
+	}
+}
+
+// checkReplaces refuses a go.mod in dir with a replace directive whose
+// replacement is a directory outside dir ("replace x => ../y"): go would
+// read it, and nothing outside src may be read. A go.mod that does not
+// parse is left to go, which says why.
+func checkReplaces(dir string) error {
+	data, err := srcfs.ReadFile(dir, "go.mod") // readGoMod reported any error
+	if err != nil {
+		return nil
+	}
+	mf, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		return nil
+	}
+	for _, r := range mf.Replace {
+		if r.New.Version != "" {
+			continue // a module, not a directory
+		}
+		target := r.New.Path
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(dir, target)
+		}
+		if rel, err := filepath.Rel(dir, target); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			continue
+		}
+		old := r.Old.Path
+		if r.Old.Version != "" {
+			old += " " + r.Old.Version
+		}
+		return &Error{Kind: KindOutsideSrc, Argument: "src", Package: r.Old.Path, Message: fmt.Sprintf(
+			"go.mod:%d: replace %s => %s: the directory is outside src, and nix-gograph reads nothing outside src "+
+				"(move it inside src, or replace with a module version)", r.Syntax.Start.Line, old, r.New.Path)}
+	}
+	return nil
+}
