@@ -40,15 +40,18 @@ CXXFLAGS += $(CXXSTD) -fPIC -Wall -Wno-deprecated-declarations \
 PLUGIN := $(BUILD)/libnix-gograph.so
 GO_ARCHIVE := $(BUILD)/libgobridge.a
 PLANNER := build/planner/bin/gograph
+# The planning sandbox's helper, installed next to the plugin, which finds
+# it there (static and std-only: it runs before anything else is mounted).
+SANDBOX_HELPER := $(BUILD)/gograph-sandbox
 CXX_SRCS := $(wildcard cshim/*.cc plugin/*.cc)
 CXX_OBJS := $(patsubst %.cc,$(BUILD)/obj/%.o,$(CXX_SRCS))
 GO_SRCS := go.mod go.sum $(shell find gobridge -name '*.go' -not -name '*_test.go')
 
-.PHONY: all deps nix-modern plugin planner demo test unit-test integration-test bench clean
+.PHONY: all deps nix-modern plugin asan-plugin planner demo test unit-test integration-test bench clean
 all: plugin
 # The plugin, and the planner command the modes without the plugin run in
 # derivations (static, so it runs in the sandbox of either Nix).
-plugin: $(PLUGIN) $(PLANNER)
+plugin: $(PLUGIN) $(PLANNER) $(SANDBOX_HELPER)
 planner: $(PLANNER)
 
 deps:
@@ -64,6 +67,10 @@ $(PLANNER): $(GO_SRCS)
 	@mkdir -p $(dir $@)
 	CGO_ENABLED=0 $(GO) build -trimpath -o $@ ./gobridge/cmd/gograph
 
+$(SANDBOX_HELPER): $(GO_SRCS)
+	@mkdir -p $(dir $@)
+	CGO_ENABLED=0 $(GO) build -trimpath -o $@ ./gobridge/cmd/gograph-sandbox
+
 $(GO_ARCHIVE): $(GO_SRCS)
 	@mkdir -p $(BUILD)
 	CGO_ENABLED=1 $(GO) build -trimpath -buildmode=c-archive -o $@ ./gobridge/abi
@@ -75,11 +82,31 @@ $(BUILD)/obj/%.o: %.cc $(wildcard cshim/*.hh) $(GO_ARCHIVE)
 $(PLUGIN): $(CXX_OBJS) $(GO_ARCHIVE)
 	$(CXX) -shared -o $@ $(CXX_OBJS) $(GO_ARCHIVE) -Wl,-z,defs $(NIX_LIBS) -lgc -lpthread
 
+# The plugin with its C++ objects instrumented by AddressSanitizer (the Go
+# archive is the same), which tests/with-nix 2.8 runs the integration suite
+# with, libasan preloaded into the nix processes; the sandbox helper is
+# copied next to it, where the plugin looks for it.
+ASAN_FLAGS := -fsanitize=address -fno-omit-frame-pointer
+ASAN_PLUGIN := $(BUILD)/asan/libnix-gograph.so
+ASAN_OBJS := $(patsubst %.cc,$(BUILD)/asan/obj/%.o,$(CXX_SRCS))
+asan-plugin: $(ASAN_PLUGIN) $(BUILD)/asan/gograph-sandbox
+
+$(BUILD)/asan/gograph-sandbox: $(SANDBOX_HELPER)
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUILD)/asan/obj/%.o: %.cc $(wildcard cshim/*.hh) $(GO_ARCHIVE)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+
+$(ASAN_PLUGIN): $(ASAN_OBJS) $(GO_ARCHIVE)
+	$(CXX) -shared $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(GO_ARCHIVE) -Wl,-z,defs $(NIX_LIBS) -lgc -lpthread
+
 # demo and bench run with Debian's Nix unless NIX=2.34 is given;
-# tests/with-nix builds the plugin for that Nix first.
+# tests/with-nix builds the plugin for that Nix first (not the ASan one).
 NIX ?= 2.8
 demo:
-	tests/with-nix $(NIX) tests/demo.sh
+	GOGRAPH_ASAN=0 tests/with-nix $(NIX) tests/demo.sh
 
 # flake/deb-extract is a Go module of its own (it needs an xz decoder).
 unit-test:
@@ -87,6 +114,11 @@ unit-test:
 	$(GO) test ./...
 	# The -n parser's fuzz target (cmd/go's grammar read back), 30 s.
 	$(GO) test -run '^$$' -fuzz '^FuzzCommandLine$$' -fuzztime 30s ./gobridge/plan
+	# go.sum and netrc parsing (module fetching), 10 s each.
+	$(GO) test -run '^$$' -fuzz '^FuzzParseGoSum$$' -fuzztime 10s ./gobridge/modfetch
+	$(GO) test -run '^$$' -fuzz '^FuzzParseNetrc$$' -fuzztime 10s ./gobridge/modfetch
+	# The request layer (decoding, validation, error responses), 10 s.
+	$(GO) test -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime 10s ./gobridge/graph
 	$(GO) -C flake/deb-extract vet ./...
 	$(GO) -C flake/deb-extract test ./...
 
@@ -101,7 +133,7 @@ integration-test:
 test: unit-test integration-test
 
 bench:
-	tests/with-nix $(NIX) tests/bench.sh
+	GOGRAPH_ASAN=0 tests/with-nix $(NIX) tests/bench.sh
 
 clean:
 	rm -rf $(BUILD)
