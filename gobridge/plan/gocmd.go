@@ -13,7 +13,10 @@ package plan
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,13 +33,17 @@ type Config struct {
 	Dir string
 	// Patterns are package patterns relative to Dir, e.g. "." or "./cmd/x".
 	Patterns []string
-	Tags     []string
+	// Tags are the build tags (-tags, joined with commas).
+	Tags []string
+	// Ldflags, Gcflags and Asmflags are the -ldflags, -gcflags and
+	// -asmflags, each joined with spaces into one value (BuildFlags).
 	Ldflags  []string
 	Gcflags  []string
 	Asmflags []string
 	// GOOS and GOARCH are empty for the toolchain's defaults.
 	GOOS, GOARCH string
-	CGO          bool
+	// CGO sets CGO_ENABLED=1.
+	CGO bool
 	// CC is the C compiler (an absolute path) when CGO is set.
 	CC string
 	// Excluded drops, when Patterns is empty (every package of the
@@ -115,7 +122,28 @@ func newGoRunner(cfg *Config) (*goRunner, error) {
 	return g, nil
 }
 
-func (g *goRunner) close() { os.RemoveAll(g.base) }
+func (g *goRunner) close() { removeAll(g.base) }
+
+// removeAll removes dir and everything in it, even what a program made
+// unwritable (a directory of mode 0500 cannot be emptied): if removing
+// fails, it makes every directory under dir writable and tries again.
+func removeAll(dir string) error {
+	if os.RemoveAll(dir) == nil {
+		return nil
+	}
+	// WalkDir calls the function on a directory before it reads it, so an
+	// unreadable one is made readable in time, and it follows no symlink:
+	// only directories under dir change.
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			if info, err := d.Info(); err == nil && info.Mode().Perm()&0o700 != 0o700 {
+				os.Chmod(path, info.Mode().Perm()|0o700)
+			}
+		}
+		return nil
+	})
+	return os.RemoveAll(dir)
+}
 
 // telemetryOff turns Go telemetry off for a go whose HOME is home. The
 // GOTELEMETRY variable is only reported by go env: the mode is read from
@@ -193,7 +221,8 @@ func (g *goRunner) run(args ...string) (stdout, stderr []byte, err error) {
 	program := filepath.Join(g.cfg.GoRoot, "bin", "go")
 	var out, errb bytes.Buffer
 	if err := g.exec(g.cfg.Dir, &out, &errb, program, args...); err != nil {
-		if _, ok := err.(*Error); ok {
+		var tooMuch *outputLimitError
+		if _, ok := err.(*Error); ok || errors.As(err, &tooMuch) {
 			return out.Bytes(), errb.Bytes(), err
 		}
 		msg := strings.TrimSpace(errb.String())
@@ -205,27 +234,110 @@ func (g *goRunner) run(args ...string) (stdout, stderr []byte, err error) {
 	return out.Bytes(), errb.Bytes(), nil
 }
 
+// Bounds on what is kept of a program's output. `go build -n` of a big
+// program prints a script of several MB, on stderr; go list -json prints
+// as much on stdout. Anything else has little to say on stderr. (Variables
+// for the tests.)
+var (
+	maxOutput = 256 << 20
+	maxErrors = 1 << 20
+)
+
 // exec runs program with args in dir with go's environment, in the
 // sandbox if there is one. Besides the program's own failure, it returns
-// an *Error of kind KindSandbox or KindInterrupted (see run).
+// an *Error of kind KindSandbox or KindInterrupted (see run), or an
+// *outputLimitError if the program printed more than it may.
 func (g *goRunner) exec(dir string, stdout, stderr *bytes.Buffer, program string, args ...string) error {
 	ctx := g.ctx()
 	if ctx.Err() != nil {
 		return interrupted()
 	}
+	errLimit := maxErrors
+	if program == filepath.Join(g.cfg.GoRoot, "bin", "go") && len(args) > 0 && (args[0] == "build" || args[0] == "test") {
+		errLimit = maxOutput // the script
+	}
+	outW := &limitedWriter{w: stdout, left: maxOutput}
+	errW := &limitedWriter{w: stderr, left: errLimit}
 	cmd := g.sandbox.Command(ctx, dir, g.env(), program, args...)
-	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.Stdout, cmd.Stderr = outW, errW
 	err := cmd.Run()
 	switch {
-	case err == nil:
+	case err == nil && !outW.over && !errW.over:
 		return nil
 	case ctx.Err() != nil:
 		return interrupted()
+	case outW.over:
+		return &outputLimitError{program: program, args: args, stream: "stdout", limit: maxOutput}
+	case errW.over:
+		return &outputLimitError{program: program, args: args, stream: "stderr", limit: errLimit}
 	}
-	if serr := g.sandbox.Explain(program, err, stderr.Bytes()); serr != nil {
+	var serr *sandbox.Error
+	if errors.As(err, &serr) {
 		return &Error{Kind: KindSandbox, Message: serr.Error()}
 	}
 	return err
+}
+
+// limitedWriter writes to w at most left bytes; past them it fails, which
+// makes os/exec stop reading the program's output (it then gets EPIPE).
+type limitedWriter struct {
+	w    io.Writer
+	left int
+	over bool
+}
+
+// Write writes p to w, or as much of it as the bound leaves and then
+// fails with errOutputLimit.
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	if len(p) > l.left {
+		l.over = true
+		n, _ := l.w.Write(p[:l.left])
+		l.left -= n
+		return n, errOutputLimit
+	}
+	n, err := l.w.Write(p)
+	l.left -= n
+	return n, err
+}
+
+// errOutputLimit stops os/exec's copying of an output over its bound.
+var errOutputLimit = errors.New("output limit reached")
+
+// outputLimitError is a program's output over limitedWriter's bound.
+type outputLimitError struct {
+	program string
+	args    []string
+	stream  string
+	limit   int
+}
+
+// Error names the command, the stream and the bound.
+func (e *outputLimitError) Error() string {
+	cmd := e.program
+	if len(e.args) > 0 {
+		cmd += " " + e.args[0]
+	}
+	size := fmt.Sprintf("%d bytes", e.limit)
+	if e.limit%(1<<20) == 0 {
+		size = fmt.Sprintf("%d MiB", e.limit>>20)
+	}
+	return fmt.Sprintf("%s printed more than %s on %s, more than nix-gograph reads of it", cmd, size, e.stream)
+}
+
+// passThrough returns err as it is if it must reach Plan's caller
+// unchanged, whatever command failed: a sandbox that cannot run the
+// command, an interruption, or output over its bound (reported naming
+// the command, with kind). It returns nil for any other error.
+func passThrough(err error, kind ErrorKind) *Error {
+	var pe *Error
+	if errors.As(err, &pe) && (pe.Kind == KindSandbox || pe.Kind == KindInterrupted) {
+		return pe
+	}
+	var tooMuch *outputLimitError
+	if errors.As(err, &tooMuch) {
+		return &Error{Kind: kind, Message: tooMuch.Error()}
+	}
+	return nil
 }
 
 // interrupted is the error of planning cancelled by Config.Context.

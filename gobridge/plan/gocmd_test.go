@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -97,6 +99,159 @@ func TestSandboxedPlan(t *testing.T) {
 			assert.True(t, strings.Contains(string(units), tt.planned), "the plan lacks %s", tt.planned)
 		})
 	}
+}
+
+// TestRunErrorsKeepTheirKind: a sandbox that cannot run go and an
+// interruption reach Plan's caller as they are, whichever go command
+// failed, not as a failure of go list or go build.
+func TestRunErrorsKeepTheirKind(t *testing.T) {
+	helper := sandboxtest.Helper(t)
+	fake := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(fake, "bin"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(fake, "bin", "go"), []byte("#!/bin/sh\necho go1.26.0\n"), 0o755))
+	dir, err := filepath.Abs("../../tests/fixtures/multi")
+	require.NoError(t, err)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	steps := map[string]func(g *goRunner) error{
+		"go list":          func(g *goRunner) error { _, err := g.list(); return err },
+		"go list ./...":    func(g *goRunner) error { _, err := g.packagesExcluding([]string{"x"}); return err },
+		"go list -test":    func(g *goRunner) error { _, err := g.listTests([]string{"./..."}); return err },
+		"go build -n":      func(g *goRunner) error { _, err := g.buildScript(); return err },
+		"go test -c -n":    func(g *goRunner) error { _, err := g.testScript([]string{"./..."}); return err },
+		"a compiler probe": func(g *goRunner) error { return g.exec(g.scratch, &bytes.Buffer{}, &bytes.Buffer{}, "/bin/true") },
+	}
+	for _, tt := range []struct {
+		name    string
+		cfg     Config
+		kind    ErrorKind
+		message string
+	}{
+		{"a go that cannot run in the sandbox", Config{GoRoot: fake, Sandbox: &sandbox.Spec{Enabled: true, Helper: helper}},
+			KindSandbox, "cannot run in the planning sandbox"},
+		{"an interruption", Config{GoRoot: hostGoRoot(t), Context: cancelled}, KindInterrupted, "interrupted"},
+	} {
+		for step, run := range steps {
+			t.Run(tt.name+": "+step, func(t *testing.T) {
+				cfg := tt.cfg
+				cfg.Dir, cfg.Patterns = dir, []string{"./..."}
+				g, err := newGoRunner(&cfg)
+				require.NoError(t, err)
+				defer g.close()
+				err = run(g)
+				var pe *Error
+				require.True(t, errors.As(err, &pe), "got %v", err)
+				if step == "a compiler probe" && tt.kind == KindSandbox {
+					// /bin/true is not in the sandbox.
+					assert.Equal(t, KindSandbox, pe.Kind, pe.Message)
+					return
+				}
+				assert.Equal(t, tt.kind, pe.Kind, pe.Message)
+				assert.Contains(t, pe.Message, tt.message)
+			})
+		}
+	}
+	t.Run("goBuildError", func(t *testing.T) {
+		for _, kind := range []ErrorKind{KindSandbox, KindInterrupted} {
+			in := &Error{Kind: kind, Message: "m"}
+			assert.Same(t, in, goBuildError("go build -n", []byte("# x\nx.go:1: error\n"), in, "/src"))
+		}
+		assert.Equal(t, KindGoBuild, goBuildError("go build -n", nil, &Error{Kind: KindPackage, Message: "m"}, "/src").Kind)
+	})
+}
+
+// TestOutputLimit: a program that prints more than planning reads fails,
+// naming the command, as its kind of failure.
+func TestOutputLimit(t *testing.T) {
+	fake := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(fake, "bin"), 0o755))
+	head, err := exec.LookPath("head")
+	if err != nil {
+		t.Skip("needs head")
+	}
+	// Prints 64 KiB on stdout for go list, on stderr for go build.
+	require.NoError(t, os.WriteFile(filepath.Join(fake, "bin", "go"), []byte(`#!/bin/sh
+case "$1" in
+  list) `+head+` -c 65536 /dev/zero ;;
+  *) `+head+` -c 65536 /dev/zero >&2; exit 1 ;;
+esac
+`), 0o755))
+	dir, err := filepath.Abs("../../tests/fixtures/multi")
+	require.NoError(t, err)
+	g, err := newGoRunner(&Config{GoRoot: fake, Dir: dir, Patterns: []string{"./..."}})
+	require.NoError(t, err)
+	defer g.close()
+	defer func(out, errs int) { maxOutput, maxErrors = out, errs }(maxOutput, maxErrors)
+	maxOutput, maxErrors = 4096, 1024
+	goCmd := filepath.Join(fake, "bin", "go")
+
+	_, err = g.list()
+	var pe *Error
+	require.True(t, errors.As(err, &pe), "got %v", err)
+	assert.Equal(t, KindGoList, pe.Kind)
+	assert.Equal(t, goCmd+" list printed more than 4096 bytes on stdout, more than nix-gograph reads of it", pe.Message)
+
+	_, err = g.buildScript()
+	require.True(t, errors.As(err, &pe), "got %v", err)
+	assert.Equal(t, KindGoBuild, pe.Kind)
+	assert.Equal(t, goCmd+" build printed more than 4096 bytes on stderr, more than nix-gograph reads of it", pe.Message)
+
+	// Below the bounds, the output is whole.
+	maxOutput = 65536
+	_, _, err = g.run("list")
+	assert.NoError(t, err)
+}
+
+// TestCloseRemovesUnwritableDirectories: what go (or anything in its
+// place) left in the scratch directory is removed, even directories
+// without write or read permission.
+func TestCloseRemovesUnwritableDirectories(t *testing.T) {
+	const parentVar = "GOGRAPH_TEST_REMOVE_IN"
+	parent := os.Getenv(parentVar)
+	if parent == "" && os.Getuid() == 0 {
+		// root removes anything whatever its mode: run this test again
+		// as nobody, from a copy of the test binary nobody can run.
+		parent, err := os.MkdirTemp("", "gograph-remove-")
+		require.NoError(t, err)
+		defer os.RemoveAll(parent)
+		require.NoError(t, os.Chmod(parent, 0o777))
+		self, err := os.Executable()
+		require.NoError(t, err)
+		data, err := os.ReadFile(self)
+		require.NoError(t, err)
+		bin := filepath.Join(parent, "plan.test")
+		require.NoError(t, os.WriteFile(bin, data, 0o755))
+		cmd := exec.Command(bin, "-test.run=^TestCloseRemovesUnwritableDirectories$", "-test.v")
+		cmd.Env = []string{parentVar + "=" + parent, "TMPDIR=" + parent, "HOME=" + parent}
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "as nobody:\n%s", out)
+		require.Contains(t, string(out), "--- PASS: TestCloseRemovesUnwritableDirectories")
+		return
+	}
+	if parent == "" {
+		parent = t.TempDir()
+	}
+	base, err := os.MkdirTemp(parent, "base-")
+	require.NoError(t, err)
+	g := &goRunner{base: base, scratch: filepath.Join(base, "work")}
+	require.NoError(t, os.Mkdir(g.scratch, 0o700))
+	// Innermost first: each is made while its parent is writable.
+	dirs := []struct {
+		path string
+		mode os.FileMode
+	}{{"a/b/c", 0o500}, {"a/b", 0o500}, {"a", 0o500}, {"x/y", 0o000}, {"x", 0o100}}
+	for _, d := range dirs {
+		p := filepath.Join(g.scratch, d.path)
+		require.NoError(t, os.MkdirAll(p, 0o700))
+		require.NoError(t, os.WriteFile(filepath.Join(p, "f"), nil, 0o400))
+	}
+	for _, d := range dirs {
+		require.NoError(t, os.Chmod(filepath.Join(g.scratch, d.path), d.mode))
+	}
+	require.Error(t, os.RemoveAll(g.scratch), "os.RemoveAll alone removes it")
+	g.close()
+	assert.NoDirExists(t, g.base)
 }
 
 // TestTelemetryOff: go reports telemetry off, and counts nothing into the

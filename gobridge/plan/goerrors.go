@@ -49,8 +49,13 @@ var errorPackage = regexp.MustCompile(`^(?:# )?([^\s:"]+)(?::\s|$)`)
 
 // goBuildError is the Error for a `go build -n` or `go test -c -n` (cmd)
 // run in root that failed with runErr and printed out on stderr: go's
-// error lines, and the package the first one names.
+// error lines, and the package the first one names. A sandbox that could
+// not run go, an interruption or output over its bound is reported as it
+// is (passThrough).
 func goBuildError(cmd string, out []byte, runErr error, root string) *Error {
+	if pe := passThrough(runErr, KindGoBuild); pe != nil {
+		return pe
+	}
 	lines := scriptErrors(string(out), root)
 	if len(lines) == 0 {
 		// Nothing but script (runErr then holds it too) or nothing at all.

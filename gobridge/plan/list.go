@@ -11,11 +11,21 @@ import (
 
 // Package is what `go list -deps -json` says of one package.
 type Package struct {
+	// ImportPath is the package's import path; for a package go list
+	// -test reports, its id ("p [q.test]", "q.test").
 	ImportPath string
-	Name       string
-	Dir        string
-	Standard   bool
-	Module     *Module
+	// Name is the package name ("main" for a program).
+	Name string
+	// Dir is the package's directory (absolute).
+	Dir string
+	// Standard reports a package of the standard library.
+	Standard bool
+	// Module is the module the package belongs to; nil for the standard
+	// library.
+	Module *Module
+	// GoFiles … EmbedFiles are the package's files the build reads,
+	// relative to Dir (a test main's one GoFile is absolute, in go's
+	// build cache).
 	GoFiles    []string
 	CgoFiles   []string
 	CFiles     []string
@@ -36,9 +46,12 @@ type Package struct {
 	XTestEmbedFiles []string
 	// ForTest is, for a package recompiled for a test binary, the package
 	// under test (go list -test).
-	ForTest    string
-	Imports    []string
-	DepOnly    bool
+	ForTest string
+	// Imports are the import paths the package imports (after vendoring).
+	Imports []string
+	// DepOnly reports a package that only a pattern's package depends on.
+	DepOnly bool
+	// Error is the package's own error, DepsErrors its dependencies'.
 	Error      *PackageError
 	DepsErrors []*PackageError
 	// testMain is a test main's generated source (_testmain.go).
@@ -47,18 +60,27 @@ type Package struct {
 
 // Module is the module a package belongs to.
 type Module struct {
+	// Path and Version are the module path and version ("" for the main
+	// module).
 	Path    string
 	Version string
-	Main    bool
-	Dir     string
+	// Main reports the main module (src).
+	Main bool
+	// Dir is the module's directory.
+	Dir string
+	// Replace is the module that replaces this one, if any.
 	Replace *Module
 }
 
 // PackageError is a go list error attached to a package.
 type PackageError struct {
+	// ImportStack is the shortest path from a pattern's package to this
+	// one.
 	ImportStack []string
-	Pos         string
-	Err         string
+	// Pos is the error's position ("file:line:col"), if it has one.
+	Pos string
+	// Err is the error's text.
+	Err string
 }
 
 // SourceFiles are the files of the package's directory the build reads,
@@ -92,6 +114,9 @@ func (g *goRunner) listPackages(flags, patterns []string) ([]*Package, error) {
 	args = append(append(append(args, g.buildFlags()...), "--"), patterns...)
 	out, stderr, err := g.run(args...)
 	if err != nil {
+		if pe := passThrough(err, KindGoList); pe != nil {
+			return nil, pe
+		}
 		return nil, &Error{Kind: KindGoList, Message: "go list: " + err.Error()}
 	}
 	if err := noMatches(g.cfg.Dir, stderr); err != nil {
@@ -167,9 +192,14 @@ func checkListErrors(pkgs []*Package) error {
 
 // Error is a planning failure that names its culprit.
 type Error struct {
-	Kind     ErrorKind
-	Message  string
-	Package  string
+	// Kind classifies the failure (the "kind" of an error response).
+	Kind ErrorKind
+	// Message is the whole message, naming the culprit.
+	Message string
+	// Package is the package (or module@version) to blame, if any.
+	Package string
+	// Argument is the argument of builtins.goPackageGraph to blame, if
+	// any.
 	Argument string
 }
 

@@ -15,6 +15,9 @@ func (g *goRunner) packagesExcluding(excluded []string) ([]string, error) {
 	args := append([]string{"list", "-e", "-f", "{{if or .GoFiles .CgoFiles}}{{.Dir}}{{end}}"}, g.buildFlags()...)
 	out, stderr, err := g.run(append(args, "--", "./...")...)
 	if err != nil {
+		if pe := passThrough(err, KindGoList); pe != nil {
+			return nil, pe
+		}
 		return nil, &Error{Kind: KindGoList, Message: "go list: " + err.Error()}
 	}
 	if err := noMatches(g.cfg.Dir, stderr); err != nil {

@@ -3,11 +3,13 @@ package plan
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // Tests is the plan of the test binaries of some main-module packages.
@@ -98,17 +100,73 @@ func (g *goRunner) listTests(patterns []string) ([]*Package, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range pkgs {
-		if p.Name == "main" && strings.HasSuffix(p.ImportPath, ".test") && len(p.GoFiles) == 1 &&
-			strings.HasPrefix(p.GoFiles[0], g.scratch) {
-			data, err := os.ReadFile(p.GoFiles[0])
-			if err != nil {
-				return nil, fmt.Errorf("plan: reading the test main of %s: %w", p.ImportPath, err)
-			}
-			p.testMain = string(data)
-		}
+	if err := readTestMains(g.scratch, pkgs); err != nil {
+		return nil, err
 	}
 	return pkgs, nil
+}
+
+// maxTestMain bounds the size of a test main's source.
+const maxTestMain = 16 << 20
+
+// readTestMains gives each test main in pkgs whose one Go file go list
+// reports in scratch (its build cache) that file's content. The file is
+// read as go, which may be anything in place of the toolchain, left it:
+// through an os.Root on scratch, the one directory it can write, so that
+// neither ".." nor a symlink reaches another file of the host; and only a
+// regular file, so that a FIFO cannot block planning.
+func readTestMains(scratch string, pkgs []*Package) error {
+	var root *os.Root
+	defer func() {
+		if root != nil {
+			root.Close()
+		}
+	}()
+	for _, p := range pkgs {
+		if p.Name != "main" || !strings.HasSuffix(p.ImportPath, ".test") || len(p.GoFiles) != 1 {
+			continue
+		}
+		rel, ok := strings.CutPrefix(p.GoFiles[0], scratch+string(filepath.Separator))
+		if !ok {
+			continue
+		}
+		if root == nil {
+			var err error
+			if root, err = os.OpenRoot(scratch); err != nil {
+				return fmt.Errorf("plan: opening the scratch directory: %w", err)
+			}
+		}
+		data, err := readRegular(root, rel)
+		if err != nil {
+			return &Error{Kind: KindGoList, Package: p.ImportPath,
+				Message: fmt.Sprintf("go list -test: cannot read the test main of %s, %s: %v", p.ImportPath, p.GoFiles[0], err)}
+		}
+		p.testMain = string(data)
+	}
+	return nil
+}
+
+// readRegular reads name in root if it is a regular file of at most
+// maxTestMain bytes.
+func readRegular(root *os.Root, name string) ([]byte, error) {
+	// O_NONBLOCK: opening a FIFO does not wait for a writer.
+	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%v)", fi.Mode().Type())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxTestMain+1))
+	if err == nil && len(data) > maxTestMain {
+		err = fmt.Errorf("larger than %d MiB", maxTestMain>>20)
+	}
+	return data, err
 }
 
 // testScript runs go test -c -n. go test takes no "--" before packages,

@@ -1,11 +1,74 @@
 package plan
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// TestReadTestMains: a test main is read only if it is a regular file in
+// the scratch directory, whatever path go reports: neither ".." nor a
+// symlink (which go, writing the scratch directory, may make) reaches a
+// file outside, and a FIFO does not block.
+func TestReadTestMains(t *testing.T) {
+	scratch := filepath.Join(t.TempDir(), "work")
+	cache := filepath.Join(scratch, "cache", "b1")
+	require.NoError(t, os.MkdirAll(cache, 0o700))
+	secret := filepath.Join(t.TempDir(), "id_rsa")
+	require.NoError(t, os.WriteFile(secret, []byte("PRIVATE KEY"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(cache, "_testmain.go"), []byte("package main\n"), 0o600))
+	require.NoError(t, os.Symlink(secret, filepath.Join(cache, "link.go")))
+	require.NoError(t, os.Symlink(filepath.Dir(secret), filepath.Join(cache, "dirlink")))
+	_, err := os.Stat(filepath.Join(cache, "dirlink", "id_rsa"))
+	require.NoError(t, err)
+	require.NoError(t, syscall.Mkfifo(filepath.Join(cache, "fifo.go"), 0o600))
+	rel, err := filepath.Rel(scratch, secret)
+	require.NoError(t, err)
+	_, err = os.Stat(scratch + "/" + rel)
+	require.NoError(t, err)
+
+	mainOf := func(file string) *Package {
+		return &Package{ImportPath: "example.com/a.test", Name: "main", GoFiles: []string{file}}
+	}
+	p := mainOf(filepath.Join(cache, "_testmain.go"))
+	require.NoError(t, readTestMains(scratch, []*Package{p}))
+	assert.Equal(t, "package main\n", p.testMain)
+
+	for name, file := range map[string]string{
+		"a symlink to an outside file":      filepath.Join(cache, "link.go"),
+		"a symlinked directory leading out": filepath.Join(cache, "dirlink", "id_rsa"),
+		"a path with ..":                    scratch + "/" + rel,
+		"a path with .. inside the cache":   scratch + "/cache/b1/../../" + rel,
+		"a FIFO":                            filepath.Join(cache, "fifo.go"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := mainOf(file)
+			done := make(chan error, 1)
+			go func() { done <- readTestMains(scratch, []*Package{p}) }()
+			select {
+			case err := <-done:
+				var pe *Error
+				require.True(t, errors.As(err, &pe), "got %v", err)
+				assert.Equal(t, KindGoList, pe.Kind)
+				assert.Contains(t, pe.Message, "cannot read the test main of example.com/a.test")
+				assert.NotContains(t, pe.Message, "PRIVATE KEY")
+				assert.Empty(t, p.testMain)
+			case <-time.After(10 * time.Second):
+				t.Fatal("reading the test main blocked")
+			}
+		})
+	}
+	// A file outside the scratch directory is not read at all.
+	p = mainOf(secret)
+	require.NoError(t, readTestMains(scratch, []*Package{p}))
+	assert.Empty(t, p.testMain)
+}
 
 // testScriptSample is the shape of `go test -c -n` for package a (with
 // internal and external tests) whose external test imports b, which

@@ -1,10 +1,9 @@
 package sandbox
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"os/exec"
+	"strings"
 	"syscall"
 )
 
@@ -13,6 +12,8 @@ import (
 type Error struct {
 	// Program is the program that was to run.
 	Program string
+	// Message says what failed and, where it helps, how to turn the
+	// sandbox off.
 	Message string
 }
 
@@ -22,44 +23,33 @@ func (e *Error) Error() string { return e.Message }
 // turnOff ends the messages about a sandbox that cannot be made.
 const turnOff = "; set the Nix option `gograph-sandbox = false` (a setting of the nix-gograph plugin) to plan unsandboxed"
 
-// setupPrefix starts the one line the helper writes before it exits with
-// setupStatus when it cannot set the sandbox up or exec the program.
-const (
-	setupPrefix = "gograph-sandbox: "
-	setupStatus = 127
-)
+// execPrefix starts the helper's report of a program it set the sandbox up
+// for but could not exec (Report).
+const execPrefix = "exec "
 
-// Explain returns an *Error if err, the result of running program with a
-// command from s.Command (stderr its standard error), means the sandbox
-// could not be made or the program not started in it; nil if not (the
-// program ran and failed, or s is not enabled).
-func (s *Spec) Explain(program string, err error, stderr []byte) error {
-	if err == nil || s == nil || !s.Enabled {
-		return nil
-	}
+// startError is the *Error for err, the failure of os/exec to start the
+// helper for program: clone, the uid/gid maps or the exec of the helper.
+func (s *Spec) startError(program string, err error) *Error {
 	var se *Error
 	if errors.As(err, &se) {
 		return se
 	}
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) {
-		// clone, the uid/gid maps or exec of the helper failed.
-		for _, no := range []syscall.Errno{syscall.EPERM, syscall.EINVAL, syscall.ENOSPC, syscall.EUSERS} {
-			if errors.Is(err, no) {
-				return &Error{Program: program, Message: fmt.Sprintf(
-					"planning runs go in a sandbox made with Linux user namespaces, which this system refuses (%v)%s", err, turnOff)}
-			}
+	for _, no := range []syscall.Errno{syscall.EPERM, syscall.EINVAL, syscall.ENOSPC, syscall.EUSERS} {
+		if errors.Is(err, no) {
+			return &Error{Program: program, Message: fmt.Sprintf(
+				"planning runs go in a sandbox made with Linux user namespaces, which this system refuses (%v)%s", err, turnOff)}
 		}
-		return &Error{Program: program, Message: fmt.Sprintf("cannot start the planning sandbox (helper %s) to run %s: %v", s.Helper, program, err)}
 	}
-	line := bytes.TrimSpace(stderr)
-	if exit.ExitCode() != setupStatus || !bytes.HasPrefix(line, []byte(setupPrefix)) || bytes.Contains(line, []byte("\n")) {
-		return nil
-	}
-	detail := string(line[len(setupPrefix):])
-	if bytes.HasPrefix(line, []byte(setupPrefix+"exec ")) {
+	return &Error{Program: program, Message: fmt.Sprintf("cannot start the planning sandbox (helper %s) to run %s: %v", s.Helper, program, err)}
+}
+
+// setupError is the *Error for report, what the helper wrote on its
+// report pipe (Report) before it exited instead of running program.
+func setupError(program, report string) *Error {
+	report = strings.TrimSpace(report)
+	if strings.HasPrefix(report, execPrefix) {
 		return &Error{Program: program, Message: fmt.Sprintf(
-			"%s cannot run in the planning sandbox, which holds only the closure of go and cc, src and the modules: %s", program, detail)}
+			"%s cannot run in the planning sandbox, which holds only the closure of go and cc, src and the modules: %s", program, report)}
 	}
-	return &Error{Program: program, Message: fmt.Sprintf("cannot set up the planning sandbox to run %s: %s%s", program, detail, turnOff)}
+	return &Error{Program: program, Message: fmt.Sprintf("cannot set up the planning sandbox to run %s: %s%s", program, report, turnOff)}
 }

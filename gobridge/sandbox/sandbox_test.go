@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -46,7 +49,7 @@ func run(t *testing.T, spec *sandbox.Spec, env []string, args ...string) (string
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
-	if serr := spec.Explain(busybox, err, errb.Bytes()); serr != nil {
+	if serr := (*sandbox.Error)(nil); errors.As(err, &serr) {
 		if strings.Contains(serr.Error(), "user namespaces") {
 			t.Skip(serr)
 		}
@@ -132,7 +135,7 @@ func TestCancelKillsEverything(t *testing.T) {
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
-		t.Fatal(spec.Explain(busybox, err, nil))
+		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for sleepers(token) < 2 {
@@ -179,18 +182,20 @@ func TestDisabledRunsDirectly(t *testing.T) {
 	dir := t.TempDir()
 	env := []string{"ONLY=this"}
 	cmd := spec.Command(context.Background(), dir, env, busybox, "sh", "-c", "echo $$; /bin/busybox pwd; /bin/busybox env; /bin/busybox head -c5 /etc/passwd")
-	out, err := cmd.Output()
-	if err != nil {
+	var outb bytes.Buffer
+	cmd.Stdout = &outb
+	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(string(out), "\n")
-	if len(lines) < 4 || lines[0] == "1" || lines[1] != dir || !strings.Contains(string(out), "ONLY=this\n") ||
-		strings.Contains(string(out), "PATH=/usr") {
+	out := outb.String()
+	lines := strings.Split(out, "\n")
+	if len(lines) < 4 || lines[0] == "1" || lines[1] != dir || !strings.Contains(out, "ONLY=this\n") ||
+		strings.Contains(out, "PATH=/usr") {
 		t.Errorf("unsandboxed run printed %q", out)
 	}
 	var nilSpec *sandbox.Spec
-	if out, err := nilSpec.Command(context.Background(), dir, env, busybox, "true").CombinedOutput(); err != nil {
-		t.Errorf("a nil spec: %v %s", err, out)
+	if err := nilSpec.Command(context.Background(), dir, env, busybox, "true").Run(); err != nil {
+		t.Errorf("a nil spec: %v", err)
 	}
 }
 
@@ -206,7 +211,7 @@ func TestUnrunnableProgram(t *testing.T) {
 	cmd := spec.Command(context.Background(), "/", nil, script)
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
-	err := spec.Explain(script, cmd.Run(), errb.Bytes())
+	err := cmd.Run()
 	var se *sandbox.Error
 	if !errors.As(err, &se) || !strings.Contains(se.Error(), script+" cannot run in the planning sandbox") ||
 		!strings.Contains(se.Error(), "interpreter /bin/sh is not in the sandbox") {
@@ -214,5 +219,85 @@ func TestUnrunnableProgram(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(work, "ran")); err == nil {
 		t.Error("the script ran")
+	}
+}
+
+// TestNoInheritedDescriptors: a file descriptor the caller leaves open
+// across exec (as Nix leaves some) does not reach the sandboxed program.
+func TestNoInheritedDescriptors(t *testing.T) {
+	spec, _ := newSpec(t, sandboxtest.Helper(t))
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("the secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := syscall.Open(secret, syscall.O_RDONLY, 0) // no O_CLOEXEC
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	n := strconv.Itoa(fd)
+	out, stderr, err := run(t, spec, nil, "sh", "-c",
+		"/bin/busybox cat <&"+n+"; /bin/busybox cat /proc/self/fd/"+n+"; /bin/busybox ls /proc/self/fd")
+	if strings.Contains(out, "secret") || strings.Contains(stderr, "secret") {
+		t.Errorf("the program read the inherited fd %d: stdout %q, stderr %q", fd, out, stderr)
+	}
+	// ls's own directory descriptor besides 0, 1 and 2.
+	if fds := strings.Fields(out); len(fds) != 4 || strings.Join(fds[:3], " ") != "0 1 2" {
+		t.Errorf("the program has the descriptors %q (%v, stderr %q), want 0 1 2 and ls's", fds, err, stderr)
+	}
+}
+
+// TestBigInvocation: an invocation far over Linux's 128 KiB limit of one
+// argument reaches the helper whole.
+func TestBigInvocation(t *testing.T) {
+	spec, _ := newSpec(t, sandboxtest.Helper(t))
+	args := []string{"sh", "-c", `echo $# ${#1}`, "sh"}
+	for range 3000 {
+		args = append(args, strings.Repeat("x", 100))
+	}
+	if size := len(strings.Join(args, " ")); size < 256<<10 {
+		t.Fatalf("the invocation is only %d bytes", size)
+	}
+	out, stderr, err := run(t, spec, nil, args...)
+	if err != nil || out != "3000 100\n" {
+		t.Errorf("got %q, %v (stderr %q), want \"3000 100\\n\"", out, err, stderr)
+	}
+}
+
+// TestProgramCannotFakeSetupErrors: a program that prints what the helper
+// once printed for its own failures, and exits 127 as it did, failed on
+// its own: the sandbox was made.
+func TestProgramCannotFakeSetupErrors(t *testing.T) {
+	spec, _ := newSpec(t, sandboxtest.Helper(t))
+	cmd := spec.Command(context.Background(), "/", nil, busybox, "sh", "-c",
+		"echo 'gograph-sandbox: bind /x: no such file or directory' >&2; exit 127")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	var se *sandbox.Error
+	var exit *exec.ExitError
+	if errors.As(err, &se) || !errors.As(err, &exit) || exit.ExitCode() != 127 ||
+		errb.String() != "gograph-sandbox: bind /x: no such file or directory\n" {
+		t.Errorf("got %v (%T), stderr %q; want the program's exit status 127 and its stderr", err, err, errb.String())
+	}
+}
+
+// TestSetupFailure: a failure to set the sandbox up is an *Error, whatever
+// the program.
+func TestSetupFailure(t *testing.T) {
+	spec, _ := newSpec(t, sandboxtest.Helper(t))
+	missing := filepath.Join(t.TempDir(), "missing")
+	spec.ReadOnly = append(spec.ReadOnly, missing)
+	var errb bytes.Buffer
+	cmd := spec.Command(context.Background(), "/", nil, busybox, "true")
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	var se *sandbox.Error
+	if !errors.As(err, &se) || !strings.Contains(se.Error(), "cannot set up the planning sandbox to run "+busybox+": bind "+missing+": ") ||
+		!strings.Contains(se.Error(), "no such file or directory; set the Nix option") {
+		t.Errorf("got %v (stderr %q)", err, errb.String())
+	}
+	if errb.Len() != 0 {
+		t.Errorf("the helper wrote on stderr: %q", errb.String())
 	}
 }

@@ -23,6 +23,41 @@ func TestUnescapeMountPath(t *testing.T) {
 	}
 }
 
+// TestCloseOnExec: both ways of marking descriptors close-on-exec mark a
+// descriptor opened without O_CLOEXEC, and none below the first.
+func TestCloseOnExec(t *testing.T) {
+	for name, mark := range map[string]func(int) error{"close_range": closeOnExecFrom, "/proc/self/fd": closeOnExecListed} {
+		t.Run(name, func(t *testing.T) {
+			fd, err := syscall.Open("/dev/null", syscall.O_RDONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer syscall.Close(fd)
+			before, err := fdFlags(2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := mark(fd); err != nil {
+				t.Fatal(err)
+			}
+			if flags, err := fdFlags(fd); err != nil || flags&syscall.FD_CLOEXEC == 0 {
+				t.Errorf("fd %d: flags %#x, %v; want FD_CLOEXEC", fd, flags, err)
+			}
+			if after, err := fdFlags(2); err != nil || after != before {
+				t.Errorf("stderr's flags changed from %#x to %#x (%v)", before, after, err)
+			}
+		})
+	}
+}
+
+func fdFlags(fd int) (uintptr, error) {
+	flags, _, e := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFD, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return flags, nil
+}
+
 func TestExplainExec(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) string {
