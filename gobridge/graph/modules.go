@@ -61,6 +61,11 @@ func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*
 	m := &modules{view: filepath.Join(scratch, "modcache"), dirs: map[string]string{}, byModule: map[module.Version]string{}}
 	var view []modfetch.ViewModule
 	for _, mod := range sortedModules(sums) {
+		// A module already in the store is re-hashed, not downloaded, so
+		// no fetch would notice Ctrl-C: check between modules.
+		if err := ctx.Err(); err != nil {
+			return nil, moduleError(ctx, mod, err)
+		}
 		before := fetcher.Fetches
 		vm, err := m.prepare(ctx, fetcher, sums[mod], filepath.Join(scratch, "extract"))
 		if err != nil {

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -17,7 +18,8 @@ import (
 // TestPrepareModulesPolicy: Nix's policy reaches module fetching; a
 // module neither in the store nor in the index is a forbidden error when
 // Nix runs offline or the proxy is not in allowed-uris, and is fetched
-// otherwise; once fetched (in the index), offline planning needs nothing.
+// otherwise; once fetched (in the index), offline planning needs nothing
+// but still notices an interruption.
 func TestPrepareModulesPolicy(t *testing.T) {
 	p := mkproxytest.New(t)
 	src := t.TempDir()
@@ -62,4 +64,14 @@ func TestPrepareModulesPolicy(t *testing.T) {
 			assert.Contains(t, pe.Message, tt.want)
 		})
 	}
+
+	// Ctrl-C is noticed between modules even when nothing is downloaded
+	// (modOnly's module is in the index now).
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := prepareModules(ctx, modOnly, t.TempDir(), &Policy{Offline: true})
+	var pe *plan.Error
+	require.True(t, errors.As(err, &pe), "%v", err)
+	assert.Equal(t, plan.KindInterrupted, pe.Kind)
+	assert.Equal(t, "corp.example/greet@v1.0.0", pe.Package)
 }

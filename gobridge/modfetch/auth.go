@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -204,8 +205,13 @@ func runAuthCommand(ctx context.Context, command, rawURL string, res *http.Respo
 	}
 	// Deliberately not sandboxed: see the auth type.
 	cmd := exec.CommandContext(ctx, words[0], words[1:]...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	// Its standard error is dropped, not quoted: a helper may print its
+	// token when it fails. cmd/go keeps it in the error of its
+	// runAuthCommand (internal/auth/userauth.go), but shows GOAUTH errors
+	// only under go -x (runGoAuth in internal/auth/auth.go), never in the
+	// failure it reports; ours always reach Nix's error message. (With a
+	// nil Stderr, Output would keep it in the *exec.ExitError.)
+	cmd.Stderr = io.Discard
 	if res != nil {
 		var in strings.Builder
 		in.WriteString(res.Proto + " " + res.Status + "\n")
@@ -216,15 +222,12 @@ func runAuthCommand(ctx context.Context, command, rawURL string, res *http.Respo
 		cmd.Stdin = strings.NewReader(in.String())
 	}
 	out, err := cmd.Output()
-	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if len(msg) > 500 {
-			msg = msg[:500] + "…"
-		}
-		if msg != "" {
-			return nil, fmt.Errorf("%w: %s", err, msg)
-		}
-		return nil, err
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		// The caller names the command ("GOAUTH=…: exit status 1").
+		return nil, fmt.Errorf("%w (its standard error is not shown: it may hold a credential)", err)
+	} else if err != nil {
+		return nil, err // it could not be started
 	}
 	creds, err := parseUserAuth(string(out))
 	if err != nil {

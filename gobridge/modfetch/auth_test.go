@@ -209,6 +209,25 @@ func TestGOAUTHErrors(t *testing.T) {
 	}
 }
 
+// TestGOAUTHCommandFailure: a failing GOAUTH command is named with its
+// exit status; its standard error, which may hold a token, is not quoted.
+func TestGOAUTHCommandFailure(t *testing.T) {
+	const token = "ghp_SECRET-9d2e"
+	cmd := filepath.Join(t.TempDir(), "helper")
+	require.NoError(t, os.WriteFile(cmd, []byte("#!/bin/sh\necho \"refusing token "+token+"\" >&2\nexit 3\n"), 0o755))
+	p, mod := oneModule(t)
+	s := newLogServer(t, true, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	f := newTestFetcher(t, Config{GOPROXY: s.URL, GOAUTH: cmd})
+	_, err := f.GoMod(t.Context(), mod, p.sums[mod].GoMod)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "401 Unauthorized (no credentials were sent: GOAUTH="+cmd+": exit status 3 "+
+		"(its standard error is not shown: it may hold a credential)")
+	assert.NotContains(t, err.Error(), token)
+	assert.NotContains(t, err.Error(), "refusing")
+}
+
 func TestParseUserAuth(t *testing.T) {
 	tests := []struct {
 		in      string

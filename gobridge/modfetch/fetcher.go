@@ -171,10 +171,12 @@ func CheckDir(mod module.Version, dir, sum string) error {
 // VerifyError is a download whose hash is not the one go.sum records.
 type VerifyError struct {
 	Mod       module.Version
-	What      string
-	Got, Want string
+	What      string // what was hashed: "go.mod", "zip", "directory /nix/store/…"
+	Got, Want string // the h1: hashes of the download and in go.sum
 }
 
+// Error names the module, what was hashed and both hashes, and says why
+// it matters.
 func (e *VerifyError) Error() string {
 	return fmt.Sprintf("%s: %s has hash %s but go.sum says %s (SECURITY: the module changed, or go.sum is wrong)",
 		e.Mod, e.What, e.Got, e.Want)

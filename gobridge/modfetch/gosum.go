@@ -17,7 +17,7 @@ import (
 
 // Sum is what go.sum records of one module version.
 type Sum struct {
-	Mod module.Version
+	Mod module.Version // the module version the hashes are of
 	// Zip is the h1: hash of the module's content, or "" when go.sum only
 	// has its go.mod (a module needed for the module graph, not for code).
 	Zip string

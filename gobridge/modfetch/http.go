@@ -171,6 +171,7 @@ type stallReader struct {
 	stall    time.Duration
 }
 
+// Read reads from the body, restarting the watchdog if any data came.
 func (s *stallReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
 	if n > 0 {

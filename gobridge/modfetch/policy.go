@@ -13,11 +13,12 @@ import (
 // download when Nix runs offline, or a proxy not in allowed-uris under
 // restrict-eval. Setting names the Nix setting.
 type ForbiddenError struct {
-	Mod     module.Version
-	Setting string
-	Message string
+	Mod     module.Version // the module that was to be downloaded
+	Setting string         // "offline" or "allowed-uris"
+	Message string         // what is forbidden and which setting allows it
 }
 
+// Error returns Message, which names the module and the setting.
 func (e *ForbiddenError) Error() string { return e.Message }
 
 // checkPolicy is called before the first request for mod: with Offline

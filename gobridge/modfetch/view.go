@@ -11,8 +11,8 @@ import (
 
 // ViewModule is one module version in a module-cache view.
 type ViewModule struct {
-	Mod   module.Version
-	GoMod []byte // the module's go.mod file, as the proxy serves it
+	Mod   module.Version // the module version
+	GoMod []byte         // the module's go.mod file, as the proxy serves it
 	// ZipSum is go.sum's h1: hash of the module's content and Dir its
 	// extracted files (a store path); both empty when go only needs the
 	// module's go.mod.

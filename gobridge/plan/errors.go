@@ -12,7 +12,7 @@ const (
 	KindBadArgument ErrorKind = "bad-argument"
 	// KindNoModule: src holds no readable go.mod with a module directive.
 	KindNoModule ErrorKind = "no-module"
-	// KindGoSum: src's go.sum cannot be parsed.
+	// KindGoSum: src's go.sum cannot be read or parsed.
 	KindGoSum ErrorKind = "go-sum"
 	// KindModule: a third-party module cannot be fetched, or does not match
 	// go.sum, or is unsafe to extract; Error.Package is module@version.
@@ -34,8 +34,9 @@ const (
 	// script that cannot be planned exactly.
 	KindGoBuild ErrorKind = "go-build"
 	// KindOutsideSrc: a file planning needs (go.mod, go.sum, a package's
-	// file or directory, an embedded file) is not a regular file inside
-	// src, e.g. a symlink whose target leaves src; the message names it.
+	// file or directory, an embedded file) leaves src, e.g. through a
+	// symlink, or is a symlink where a regular file is needed; the message
+	// names it.
 	KindOutsideSrc ErrorKind = "outside-src"
 	// KindForbidden: Nix's evaluation policy forbids what planning needs
 	// (a proxy URL not in allowed-uris under restrict-eval, a download

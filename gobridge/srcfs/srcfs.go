@@ -42,7 +42,8 @@ const maxLinks = 40
 // Error is a path of src that cannot be used as it is. Path is the path
 // asked for and Link the symlink at fault (empty if none), both relative
 // to src and slash-separated; Err is ErrOutside, ErrSymlink, ErrDangling,
-// fs.ErrNotExist (nothing at Path, no symlink involved) or another cause. The message never holds a link's target.
+// fs.ErrNotExist (nothing at Path, no symlink involved) or another cause,
+// and Reason says it in words. The message never holds a link's target.
 type Error struct {
 	Path   string
 	Link   string
@@ -50,6 +51,9 @@ type Error struct {
 	Err    error
 }
 
+// Error returns "Path: Reason" when no symlink is at fault, else says that
+// Link is a symlink that Reason ("leads outside src"): "go.sum is a symlink
+// that leads outside src", "a/x.go: a is a symlink that leads outside src".
 func (e *Error) Error() string {
 	switch {
 	case e.Link == "":

@@ -3,45 +3,24 @@ package srcfs
 import (
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/srcfs/srcfstest"
 )
 
-const secret = "SECRET-7f3a"
+const secret = srcfstest.Secret
 
-// tree makes a temporary directory holding src/ and outside/ (a secret
-// file and a directory with a .go file and a .env) and the given symlinks
-// under src (name -> target; a target starting with "@" is made absolute
-// below the temporary directory). It returns the absolute src.
+// tree makes src (a module with a package real and a testdata directory)
+// beside outside/ (srcfstest.Tree) with links under it.
 func tree(t *testing.T, links map[string]string) string {
-	t.Helper()
-	top := t.TempDir()
-	write := func(rel, content string) {
-		p := filepath.Join(top, rel)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-	}
-	write("outside/secret.txt", secret+"\n")
-	write("outside/dir/x.go", "package x // "+secret+"\n")
-	write("outside/dir/.env", "TOKEN="+secret+"\n")
-	write("src/go.mod", "module m\n")
-	write("src/real/a.go", "package real\n")
-	write("src/pkg/testdata/in.txt", "hello\n")
-	src := filepath.Join(top, "src")
-	for name, target := range links {
-		if strings.HasPrefix(target, "@") {
-			target = filepath.Join(top, target[1:])
-		}
-		p := filepath.Join(src, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.Symlink(target, p))
-	}
-	return src
+	return srcfstest.Tree(t, map[string]string{
+		"go.mod":              "module m\n",
+		"real/a.go":           "package real\n",
+		"pkg/testdata/in.txt": "hello\n",
+	}, links)
 }
 
 func TestResolve(t *testing.T) {
