@@ -65,7 +65,9 @@ static void checkNamesDrv(nix::EvalState & state, PrimOpPos pos, const DrvRefere
             "the string passed to builtins.gographOutputOf refers to the derivation '%s' with its whole closure "
             "(a drvPath); pass the derivation itself, whose output is the .drv file to use", elem.path);
     case ContextElem::Built: {
-        auto drvName = nix::Derivation::nameFromPath(state.store->parseStorePath(elem.path));
+        // nameFromPath returns a view into its argument: keep the path alive.
+        auto drvPath = state.store->parseStorePath(elem.path);
+        auto drvName = nix::Derivation::nameFromPath(drvPath);
         auto name = nix::outputPathName(drvName, elem.output);
         if (!nix::hasSuffix(name, ".drv"))
             throwError(state, pos,
