@@ -85,17 +85,25 @@ struct PrimOpInfo {
     PrimOpFun fun;
 };
 
+// builtForRunningNix is whether the running Nix is the one the plugin was
+// compiled for; a different Nix has a different ABI, so the plugin must
+// register nothing with it. `nixVersion` is a std::string in both versions
+// (2.34's `nix` command sets it to its own version before loading plugins).
+inline bool builtForRunningNix()
+{
+    return nix::nixVersion == GOGRAPH_NIX_VERSION_STRING;
+}
+
 // registerPrimOp adds a primop to the builtins of every EvalState created
-// later, unless the running Nix is not the one the plugin was compiled for, in
-// which case it warns and registers nothing (a different Nix has a different
-// ABI). It returns whether the primop was registered, so it can be used as a
-// static initialiser. `nixVersion` is a std::string in both versions (2.34's
-// `nix` command sets it to its own version before loading plugins).
+// later, unless the running Nix is not the one the plugin was compiled for
+// (builtForRunningNix), in which case it warns and registers nothing. It
+// returns whether the primop was registered, so it can be used as a static
+// initialiser.
 // 2.8: `RegisterPrimOp::Info` with `.fun`. 2.34: `PrimOp` with `.impl` and
 // an optional `doc` string.
 inline bool registerPrimOp(PrimOpInfo && info)
 {
-    if (nix::nixVersion != GOGRAPH_NIX_VERSION_STRING) {
+    if (!builtForRunningNix()) {
         nix::warn("nix-gograph was built for Nix %s but this is Nix %s; not registering builtins.%s",
             GOGRAPH_NIX_VERSION_STRING, nix::nixVersion, info.name.substr(2));
         return false;
@@ -457,6 +465,21 @@ inline std::string realisePath(nix::EvalState & state, PrimOpPos pos, nix::Value
     });
 }
 
+// checkAccess throws Nix's RestrictedPathError if restrict-eval or
+// pure-eval forbids reading the absolute path path, as it would for
+// builtins.readFile; otherwise it does nothing.
+// 2.8: `state.checkSourcePath` (the `allowedPaths` list). 2.34: the access
+// control of `state.rootFS` (an `AllowListSourceAccessor` in those modes),
+// which `getPhysicalPath` applies.
+inline void checkAccess(nix::EvalState & state, const std::string & path)
+{
+#if GOGRAPH_NIX_2_34
+    state.rootPath(nix::CanonPath(path)).getPhysicalPath();
+#else
+    state.checkSourcePath(path);
+#endif
+}
+
 // realiseContext builds the derivation outputs in context (IFD) and returns
 // the rewrites from placeholders to realised paths. Errors get errorCtx as
 // a trace at pos.
@@ -623,21 +646,6 @@ inline std::string caOutputPlaceholder(nix::EvalState & state, const nix::StoreP
 #else
     return nix::downstreamPlaceholder(*state.store, drvPath, output);
 #endif
-}
-
-// registerConfig adds config's settings to Nix's global configuration
-// (nix.conf, --option, `nix show-config`), unless the running Nix is not the
-// one the plugin was built for (see registerPrimOp). Settings given before
-// the plugin was loaded are applied to it when Nix re-reads its unknown
-// settings after loading plugins.
-// Both versions: `GlobalConfig::Register`; 2.8 declares it in config.hh,
-// 2.34 in nix/util/config-global.hh.
-inline bool registerConfig(nix::Config & config)
-{
-    if (nix::nixVersion != GOGRAPH_NIX_VERSION_STRING)
-        return false;
-    nix::GlobalConfig::Register registration(&config);
-    return true;
 }
 
 // evalSettings are the evaluator's settings (restrict-eval, pure-eval,

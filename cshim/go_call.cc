@@ -56,8 +56,10 @@ static std::string planResponse(const std::string & request)
 
 // throwPlannerError throws a planner {"error": …} as a Nix error: a
 // ThrownError (catchable by builtins.tryEval) for problems with the user's
-// Go code or arguments, an EvalError for internal failures, and Nix's own
-// Interrupted for "interrupted".
+// Go code or arguments; an EvalError, which builtins.tryEval does not catch,
+// for what Nix's policy forbids or the planning sandbox refuses (as Nix's
+// own restricted-mode errors) and for internal failures; and Nix's own
+// Interrupted, which nothing catches, for "interrupted".
 [[noreturn]] static void throwPlannerError(nix::EvalState & state, PrimOpPos pos, const nlohmann::json & error)
 {
     std::string kind = error.at("kind");
@@ -72,7 +74,7 @@ static std::string planResponse(const std::string & request)
         if (!p.empty() && msg.find(p) == std::string::npos)
             msg += " (in package '" + p + "')";
     }
-    if (kind == "internal")
+    if (kind == "internal" || kind == "forbidden" || kind == "sandbox")
         throwError(state, pos, "%s", msg);
     throwError<nix::ThrownError>(state, pos, "%s", msg);
 }

@@ -34,7 +34,7 @@ struct PlannedDerivation {
 // TempDirs removes the planner's scratch directories (downloaded modules the
 // sources point into) when the primop is done with them, also on errors and
 // interruption. Only directories named gograph-* are removed. It can be moved
-// but not copied, so each directory is removed once.
+// but not copied, so each directory is removed once. (temp_dirs.cc)
 struct TempDirs {
     std::vector<std::string> dirs;
     TempDirs() = default;

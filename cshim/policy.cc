@@ -75,8 +75,9 @@ nlohmann::json planPolicy(nix::EvalState & state, PrimOpPos pos, const std::vect
         // it sets tarball-ttl to the largest value unless it was given
         // (2.8 and 2.34 alike), which is what Nix's own fetchers obey.
         {"offline", tarballTtl(state) == std::numeric_limits<unsigned int>::max()},
+        // pure-eval is not sent: what it forbids planning (running a `go`
+        // or `cc` Nix may not read) is checked by request.cc.
         {"restrictEval", eval.restrictEval.get()},
-        {"pureEval", eval.pureEval.get()},
         {"allowedUris", allowedUris},
     };
 }

@@ -100,10 +100,32 @@ static std::string sourcePath(nix::EvalState & state, const nix::Attr & attr)
         realisePath(state, attrPos(attr), v, "while evaluating the 'src' attribute passed to builtins.goPackageGraph"));
 }
 
+// checkRunnable refuses, under restrict-eval or pure-eval, a realised `go`
+// or `cc` the evaluator itself may not read: the planner runs programs from
+// it and shows its closure in the sandbox, which must not reveal more than
+// Nix would. Derivation outputs in its context are allowed once
+// realiseContext has built them, as are paths this evaluation added to the
+// store (builtins.path); a store path written as a plain string is not,
+// unless it is below an allowed path (-I, NIX_PATH). A path that
+// is not absolute is left to the planner, which refuses it.
+static void checkRunnable(nix::EvalState & state, const nix::Attr & attr, const std::string & path)
+{
+    auto & eval = evalSettings(state);
+    if (!(eval.restrictEval || eval.pureEval) || path.empty() || path[0] != '/')
+        return;
+    try {
+        checkAccess(state, path);
+    } catch (nix::RestrictedPathError & e) {
+        throwError(state, attrPos(attr), "builtins.goPackageGraph cannot run the '%s' attribute: %s",
+            symbolName(state, attr.name), e.info().msg.str());
+    }
+}
+
 // storeString is the attribute attr (`go`, `builder` or `cc`) as
 // {"path", "inputDrvs", "inputSrcs"}: its string value and its context, split
 // as a derivation would split it. If realise is set, the context is built
-// first, since the planner runs programs from it.
+// first and the path checked as Nix checks a path it reads, since the
+// planner runs programs from it.
 static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr, bool realise)
 {
     auto name = symbolName(state, attr.name);
@@ -112,8 +134,10 @@ static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr
     Context context;
     auto path = coerceToString(state, attrPos(attr), v, context, errorCtx);
     utf8String(state, attr, path);
-    if (realise)
+    if (realise) {
         path = nix::rewriteStrings(path, realiseContext(state, attrPos(attr), context, errorCtx));
+        checkRunnable(state, attr, path);
+    }
 
     std::map<std::string, std::set<std::string>> drvOutputs;
     std::set<std::string> srcs;

@@ -50,10 +50,13 @@ type Policy struct {
 	// store and the module index only.
 	Offline bool `json:"offline"`
 	// RestrictEval is Nix's restrict-eval: proxy URLs must be allowed by
-	// AllowedURIs, as builtins.fetchurl's are.
-	RestrictEval bool     `json:"restrictEval"`
-	PureEval     bool     `json:"pureEval"`
-	AllowedURIs  []string `json:"allowedUris"`
+	// AllowedURIs, as builtins.fetchurl's are. (pure-eval needs nothing
+	// here: what it forbids, reading go and cc, the shim checks.)
+	RestrictEval bool `json:"restrictEval"`
+	// AllowedURIs is Nix's allowed-uris: the URI prefixes a download may
+	// come from under RestrictEval, matched as Nix matches them
+	// (modfetch.IsAllowedURI). Without RestrictEval it is ignored.
+	AllowedURIs []string `json:"allowedUris"`
 }
 
 // StoreInput is a store path the derivations use, with the derivations and

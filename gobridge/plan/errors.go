@@ -2,8 +2,10 @@ package plan
 
 // ErrorKind classifies a planning failure. It is the "kind" of an error
 // response (docs/abi.md): the shim reports KindInternal as a bug in
-// nix-gograph (an EvalError) and every other kind as a problem with the
-// user's code or arguments (a ThrownError, catchable by builtins.tryEval).
+// nix-gograph, KindForbidden and KindSandbox as Nix's own policy errors
+// (EvalErrors, which builtins.tryEval does not catch), KindInterrupted as
+// Nix's interruption, and every other kind as a problem with the user's code
+// or arguments (a ThrownError, catchable by builtins.tryEval).
 type ErrorKind string
 
 const (

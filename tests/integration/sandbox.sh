@@ -65,14 +65,29 @@ grep -q 'probe net: dial tcp 1.1.1.1:443: connect: network is unreachable' "$TMP
   { cat "$TMP/err.log"; fail "go could reach the network"; }
 say "ok: go in the sandbox cannot read /etc/passwd, write /tmp or reach the network"
 
-# (c) The sandbox changes nothing in the plan.
-drv() {
-  nix-instantiate --plugin-files "$PLUGIN" --read-write-mode "$@" "$ROOT/tests/build.nix" --arg src "$src" 2> "$TMP/drv.log" ||
-    { cat "$TMP/drv.log" >&2; fail "instantiating multi failed ($*)"; }
+# (c) The sandbox changes nothing in the plan: the same derivations with
+# and without it for multi; for tested, with third-party modules and its
+# tests planned (go list -test and go test -c -n run in the sandbox); and
+# for cgo, whose C compiler probes run in the sandbox.
+# drvs SRC ARGS [NIX-OPTIONS…]: the drvPath of tests/build.nix called with
+# src = SRC // ARGS, and those of its test derivations, as JSON.
+drvs() {
+  local dir=$1 args=$2; shift 2
+  nix-instantiate --plugin-files "$PLUGIN" --read-write-mode --eval --strict --json "$@" -E \
+    "let app = import $ROOT/tests/build.nix ({ src = $dir; } // $args); in
+      [ app.drvPath ] ++ map (t: t.drvPath) (builtins.attrValues (app.tests or { }))" 2> "$TMP/drv.log" ||
+    { cat "$TMP/drv.log" >&2; fail "instantiating $(basename "$dir") failed ($*)"; }
 }
-on=$(drv) off=$(drv --option gograph-sandbox false)
-[ -n "$on" ] && [ "$on" = "$off" ] || fail "multi plans to $on in the sandbox and to $off without"
-say "ok: multi plans to the same derivation with and without the sandbox"
+cp -r tests/fixtures/tested tests/fixtures/cgo "$TMP/"
+# NAME|SRC|ARGS|DERIVATIONS: the program and its test derivations.
+for row in "multi|$src|{ }|1" "tested|$TMP/tested|{ doCheck = true; }|4" "cgo|$TMP/cgo|{ env.CGO_ENABLED = 1; }|1"; do
+  IFS='|' read -r name dir args count <<< "$row"
+  on=$(drvs "$dir" "$args") off=$(drvs "$dir" "$args" --option gograph-sandbox false)
+  n=$(grep -o '\.drv"' <<< "$on" | wc -l)
+  [ "$n" = "$count" ] || fail "$name: expected $count derivations, got $on"
+  [ "$on" = "$off" ] || fail "$name plans to $on in the sandbox and to $off without"
+  say "ok: $name plans to the same $count derivation(s) with and without the sandbox"
+done
 
 # Ctrl-C while go runs: nix stops at once, with Nix's own interruption
 # (not a signal), and kills go; no scratch directory is left.
