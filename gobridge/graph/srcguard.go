@@ -192,7 +192,7 @@ func srcHasFile(src, name string) (bool, error) {
 // must be a regular file below it, reached through real directories.
 func packageSource(src, importPath, dir string, files []string) (string, error) {
 	rel, err := filepath.Rel(src, dir)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+	if err != nil || srcfs.Climbs(rel) {
 		return "", &plan.Error{Kind: plan.KindOutsideSrc, Package: importPath,
 			Message: fmt.Sprintf("package %s is not in src (nix-gograph reads nothing outside src)", importPath)}
 	}

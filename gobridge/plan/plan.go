@@ -159,7 +159,7 @@ func normalizePatterns(patterns []string) (out []string, explicit bool, err erro
 		switch {
 		case p == "":
 			return nil, true, &Error{Kind: KindBadArgument, Argument: "subPackages", Message: "subPackages: empty package path"}
-		case filepath.IsAbs(p) || clean == ".." || strings.HasPrefix(clean, "../"):
+		case srcfs.Climbs(clean):
 			return nil, true, &Error{Kind: KindBadArgument, Argument: "subPackages",
 				Message: fmt.Sprintf("subPackages: %q is not a package path inside the module", p)}
 		case clean == ".":

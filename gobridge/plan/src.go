@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/mod/modfile"
 
@@ -53,7 +52,7 @@ func checkReplaces(dir string) error {
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(dir, target)
 		}
-		if rel, err := filepath.Rel(dir, target); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+		if rel, err := filepath.Rel(dir, target); err == nil && !srcfs.Climbs(rel) {
 			continue
 		}
 		old := r.Old.Path

@@ -138,7 +138,7 @@ func Resolve(root, name string) (string, fs.FileInfo, error) {
 			}
 			if filepath.IsAbs(target) {
 				in, err := filepath.Rel(root, filepath.Clean(target))
-				if err != nil || in == ".." || strings.HasPrefix(in, ".."+string(filepath.Separator)) {
+				if err != nil || Climbs(in) {
 					return fail(first, ErrOutside.Error(), ErrOutside)
 				}
 				cur, target = nil, in
@@ -171,7 +171,7 @@ func Resolve(root, name string) (string, fs.FileInfo, error) {
 func File(root, name string) error {
 	root = filepath.Clean(root)
 	asked := filepath.ToSlash(filepath.Clean(filepath.FromSlash(name)))
-	if filepath.IsAbs(name) || asked == ".." || strings.HasPrefix(asked, "../") {
+	if Climbs(asked) {
 		return &Error{Path: asked, Reason: "climbs out of src", Err: ErrOutside}
 	}
 	parts := split(asked)
@@ -218,6 +218,13 @@ func ReadFile(root, name string) ([]byte, error) {
 }
 
 // split splits a slash- or OS-separated relative path into components.
+// Climbs reports whether rel, a cleaned relative path (as filepath.Rel and
+// filepath.Clean give it), leads outside the directory it is relative to:
+// it is "..", starts with "../", or is absolute.
+func Climbs(rel string) bool {
+	return filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, "../")
+}
+
 func split(p string) []string {
 	return strings.Split(filepath.ToSlash(p), "/")
 }

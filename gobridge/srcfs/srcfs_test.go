@@ -203,3 +203,22 @@ func TestErrorMessage(t *testing.T) {
 		assert.True(t, errors.Is(&Error{Err: ErrOutside}, ErrOutside))
 	}
 }
+
+func TestClimbs(t *testing.T) {
+	tests := []struct {
+		rel  string
+		want bool
+	}{
+		{".", false},
+		{"a", false},
+		{"a/b", false},
+		{"..a", false},
+		{"a/..b", false},
+		{"..", true},
+		{"../a", true},
+		{"/abs", true},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, Climbs(tt.rel), tt.rel)
+	}
+}
