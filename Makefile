@@ -46,6 +46,9 @@ SANDBOX_HELPER := $(BUILD)/gograph-sandbox
 CXX_SRCS := $(wildcard cshim/*.cc plugin/*.cc)
 CXX_OBJS := $(patsubst %.cc,$(BUILD)/obj/%.o,$(CXX_SRCS))
 GO_SRCS := go.mod go.sum $(shell find gobridge -name '*.go' -not -name '*_test.go')
+# The planner's identity: plans it keeps between evaluations are reused
+# only by the same code (gobridge/graph/plancache.go).
+PLANNER_ID := $(shell LC_ALL=C; cat $$(printf '%s\n' $(GO_SRCS) | sort) | sha256sum | cut -c1-32)
 
 .PHONY: all deps nix-modern plugin asan-plugin planner demo test unit-test integration-test bench clean
 all: plugin
@@ -73,7 +76,8 @@ $(SANDBOX_HELPER): $(GO_SRCS)
 
 $(GO_ARCHIVE): $(GO_SRCS)
 	@mkdir -p $(BUILD)
-	CGO_ENABLED=1 $(GO) build -trimpath -buildmode=c-archive -o $@ ./gobridge/abi
+	CGO_ENABLED=1 $(GO) build -trimpath -buildmode=c-archive \
+	  -ldflags '-X github.com/nix-gograph/nix-gograph/gobridge/graph.plannerID=$(PLANNER_ID)' -o $@ ./gobridge/abi
 
 $(BUILD)/obj/%.o: %.cc $(wildcard cshim/*.hh) $(GO_ARCHIVE)
 	@mkdir -p $(dir $@)

@@ -79,6 +79,7 @@ nlohmann::json planPolicy(nix::EvalState & state, PrimOpPos pos, const std::vect
         // or `cc` Nix may not read) is checked by request.cc.
         {"restrictEval", eval.restrictEval.get()},
         {"allowedUris", allowedUris},
+        {"planCache", pluginSettings.planCache.get()},
     };
 }
 

@@ -24,6 +24,19 @@ struct PluginSettings : nix::Config {
           as the evaluating user, with the network and every file that user
           can read: do this only for expressions you trust.
         )"};
+
+    nix::Setting<bool> planCache{this, true, "gograph-plan-cache",
+        R"(
+          Whether `builtins.goPackageGraph` reuses a plan it made before
+          when nothing that shapes the plan changed: the request, `go.mod`,
+          `go.sum`, and of the module's files their names and what `go`
+          reads while planning (build constraints, package clauses,
+          imports, `//go:embed` lines, cgo files and test files whole).
+          An edit to function bodies then runs no `go` command at
+          evaluation time. Plans are kept in memory and under
+          `$XDG_CACHE_HOME/nix-gograph/plans`. Setting it to `false`
+          plans every time.
+        )"};
 };
 
 // pluginSettings holds the values Nix's configuration gives the settings.

@@ -79,8 +79,14 @@ static void writeSource(nix::EvalState & state, PrimOpPos pos, const PlannedSour
 {
     // A module the planner found already in the store (and checked against
     // go.sum) needs no second hashing.
-    if (src.root == src.path && state.store->isValidPath(state.store->parseStorePath(src.path)))
-        return;
+    if (src.root == src.path) {
+        if (state.store->isValidPath(state.store->parseStorePath(src.path)))
+            return;
+        // The directory is there but no longer valid: a garbage collection
+        // is removing it, and the next evaluation fetches the module again.
+        throwError(state, pos, "builtins.goPackageGraph: the store path '%s' of %s is being garbage-collected; evaluate again",
+            src.path, src.name);
+    }
     // Paths are std::string, whatever type nix::canonPath returns (compat.hh).
     std::string root = nix::canonPath(src.root);
     std::set<std::string> admitted;

@@ -21,8 +21,9 @@ import (
 // modules is the third-party modules of a request: each module's content as
 // a store path of its own, and the module-cache view go plans against.
 type modules struct {
-	view     string            // GOMODCACHE for planning
-	dirs     map[string]string // module directory in view -> store path
+	view     string                // GOMODCACHE for planning (writeView)
+	viewMods []modfetch.ViewModule // what writeView lays out there
+	dirs     map[string]string     // module directory in view -> store path
 	byModule map[module.Version]string
 	sources  []Source
 	fetches  int      // downloads (go.mod files and zips)
@@ -31,9 +32,14 @@ type modules struct {
 
 // moduleIndexEntry remembers, per module version, the store path its
 // content was added as and its go.mod, so a later evaluation needs no
-// network. Nothing in it is trusted: both are checked against go.sum.
+// network. The go.mod is checked against go.sum. The store path is trusted
+// as Nix trusts its store once ZipSum, the go.sum hash its content was
+// verified against when it entered the store, is go.sum's: a store path
+// never changes, so it is not hashed again (an entry without ZipSum, from
+// an older planner, is checked once).
 type moduleIndexEntry struct {
 	StorePath string `json:"storePath"`
+	ZipSum    string `json:"zipSum,omitempty"`
 	GoMod     string `json:"goMod"`
 }
 
@@ -59,7 +65,6 @@ func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*
 		return nil, &plan.Error{Kind: plan.KindModule, Message: err.Error()}
 	}
 	m := &modules{view: filepath.Join(scratch, "modcache"), dirs: map[string]string{}, byModule: map[module.Version]string{}}
-	var view []modfetch.ViewModule
 	for _, mod := range sortedModules(sums) {
 		// A module already in the store is re-hashed, not downloaded, so
 		// no fetch would notice Ctrl-C: check between modules.
@@ -74,13 +79,25 @@ func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*
 		if fetcher.Fetches > before {
 			m.fetched = append(m.fetched, mod.String())
 		}
-		view = append(view, vm)
+		m.viewMods = append(m.viewMods, vm)
 	}
 	m.fetches = fetcher.Fetches
-	if err := modfetch.WriteView(m.view, view); err != nil {
-		return nil, err
-	}
 	return m, nil
+}
+
+// paths maps each module version with content to its store path (none
+// for no modules).
+func (m *modules) paths() map[module.Version]string {
+	if m == nil {
+		return nil
+	}
+	return m.byModule
+}
+
+// writeView lays out the module cache go plans against (only a plan made
+// afresh needs it).
+func (m *modules) writeView() error {
+	return modfetch.WriteView(m.view, m.viewMods)
 }
 
 // fetchConfig is the user's Go environment for fetching, bounded by Nix's
@@ -111,6 +128,7 @@ func (m *modules) prepare(ctx context.Context, f *modfetch.Fetcher, sum *modfetc
 	mod := sum.Mod
 	vm := modfetch.ViewModule{Mod: mod, ZipSum: sum.Zip}
 	index := readModuleIndex(mod)
+	known := index
 	if sum.GoMod != "" && modfetch.CheckGoMod(mod, []byte(index.GoMod), sum.GoMod) == nil {
 		vm.GoMod = []byte(index.GoMod)
 	} else if sum.GoMod != "" {
@@ -122,27 +140,30 @@ func (m *modules) prepare(ctx context.Context, f *modfetch.Fetcher, sum *modfetc
 	}
 	if sum.Zip != "" {
 		name := "gomod-" + nixstore.SanitizeName(mod.Path+"-"+mod.Version)
-		// A store path is immutable: if the one the index names still has
-		// go.sum's hash, it is this module's path, with no NAR hashing.
 		dir, storePath := index.StorePath, index.StorePath
-		if !strings.HasPrefix(dir, nixstore.StoreDir+"/") || !strings.HasSuffix(dir, "-"+name) ||
-			modfetch.CheckDir(mod, dir, sum.Zip) != nil {
+		files := []string{} // none to add: the path is in the store
+		switch {
+		case !strings.HasPrefix(dir, nixstore.StoreDir+"/") || !strings.HasSuffix(dir, "-"+name) || !isDir(dir):
+			dir, storePath = "", ""
+		case index.ZipSum == sum.Zip:
+			// Verified against this very hash when it entered the store.
+		case modfetch.CheckDir(mod, dir, sum.Zip) != nil:
+			dir, storePath = "", ""
+		}
+		if storePath == "" {
 			dir = filepath.Join(extractRoot, nixstore.SanitizeName(mod.Path+"@"+mod.Version))
 			if err := f.Zip(ctx, mod, sum.Zip, dir); err != nil {
 				return vm, err
 			}
-			storePath = ""
-		}
-		files, err := listFiles(dir)
-		if err != nil {
-			return vm, err
-		}
-		if storePath == "" {
+			var err error
+			if files, err = listFiles(dir); err != nil {
+				return vm, err
+			}
 			if storePath, err = nixstore.SourcePath(name, dir, files); err != nil {
 				return vm, err
 			}
 		}
-		index.StorePath = storePath
+		index.StorePath, index.ZipSum = storePath, sum.Zip
 		m.sources = append(m.sources, Source{Name: name, Root: dir, Files: files, Path: storePath})
 		m.byModule[mod] = storePath
 		vm.Dir = dir
@@ -152,8 +173,16 @@ func (m *modules) prepare(ctx context.Context, f *modfetch.Fetcher, sum *modfetc
 		}
 		m.dirs[viewDir] = storePath
 	}
-	writeModuleIndex(mod, index)
+	if index != known {
+		writeModuleIndex(mod, index)
+	}
 	return vm, nil
+}
+
+// isDir reports whether p is a directory (following symlinks).
+func isDir(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.IsDir()
 }
 
 func sortedModules(sums map[module.Version]*modfetch.Sum) []module.Version {

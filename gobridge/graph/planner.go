@@ -10,18 +10,28 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/plan"
+	"github.com/nix-gograph/nix-gograph/gobridge/plancache"
 	"github.com/nix-gograph/nix-gograph/gobridge/sandbox"
 )
 
-// Planner plans requests; it is safe to keep for the life of the process.
-type Planner struct{}
+// Planner plans requests; it is safe to keep for the life of the process,
+// and keeps the plans it made (plancache.go) for the next request with the
+// same key.
+type Planner struct {
+	cache *plancache.Cache
+	// goRoot, if set, is the GOROOT standing for the request's go (tests
+	// plan with the toolchain running them).
+	goRoot string
+}
 
-// NewPlanner returns a Planner.
-func NewPlanner() *Planner { return &Planner{} }
+// NewPlanner returns a Planner keeping plans in memory and in the user's
+// cache directory.
+func NewPlanner() *Planner { return &Planner{cache: defaultPlanCache()} }
 
 // Response is the shim's answer: exactly one of OK and Error is set.
 type Response struct {
@@ -106,6 +116,9 @@ func sandboxSpec(req *Request, scratch string) *sandbox.Spec {
 
 func (p *Planner) planIn(ctx context.Context, req *Request, scratch string) (*Result, error) {
 	cfg := req.PlanConfig()
+	if p.goRoot != "" {
+		cfg.GoRoot = p.goRoot
+	}
 	cfg.Context, cfg.Sandbox = ctx, sandboxSpec(req, scratch)
 	// Symlinks leaving src that go would read are refused before go runs;
 	// the others are blamed if planning fails naming one (srcguard.go).
@@ -123,14 +136,37 @@ func (p *Planner) planIn(ctx context.Context, req *Request, scratch string) (*Re
 			return nil, err
 		}
 	}
+	src, err := filepath.Abs(req.Src)
+	if err != nil {
+		return nil, err
+	}
+	// A plan is reused when nothing that shapes it changed (plancache.go);
+	// src that cannot be fingerprinted is planned, which says what is wrong.
+	key, keyErr := planKey(req)
+	useCache := req.Policy.PlanCache && keyErr == nil
+	if useCache {
+		if desc := p.cachedDescription(key, mods); desc != nil {
+			return synthesize(req, src, desc, mods, true)
+		}
+	}
 	if mods != nil {
+		if err := mods.writeView(); err != nil {
+			return nil, err
+		}
 		cfg.ModCache, cfg.ModuleDirs = mods.view, mods.dirs
 	}
 	planned, err := plan.Plan(cfg)
 	if err != nil {
 		return nil, blameOutside(err, outside)
 	}
-	return synthesize(req, cfg.Dir, planned, mods)
+	desc, err := describe(cfg.Dir, planned, mods.paths())
+	if err != nil {
+		return nil, err
+	}
+	if useCache && reusable(planned) {
+		p.keepDescription(key, desc)
+	}
+	return synthesize(req, src, desc, mods, false)
 }
 
 func errorInfo(err error) *ErrorInfo {

@@ -57,6 +57,9 @@ type Policy struct {
 	// come from under RestrictEval, matched as Nix matches them
 	// (modfetch.IsAllowedURI). Without RestrictEval it is ignored.
 	AllowedURIs []string `json:"allowedUris"`
+	// PlanCache reuses a plan made before when nothing that shapes it
+	// changed (the plugin setting gograph-plan-cache).
+	PlanCache bool `json:"planCache"`
 }
 
 // StoreInput is a store path the derivations use, with the derivations and

@@ -48,18 +48,13 @@ type packageValue struct {
 	Drv        *derivationValue `json:"drv"`
 }
 
-// synthesize describes the plan made in the module root src and resolves
-// the description into the plugin's sources, derivations and value.
-func synthesize(req *Request, src string, planned *plan.Result, mods *modules) (*Result, error) {
+// synthesize resolves desc, the description of a plan made in the module
+// root src (now, or earlier if cached), into the plugin's sources,
+// derivations and value.
+func synthesize(req *Request, src string, desc *Description, mods *modules, cached bool) (*Result, error) {
 	res := &Result{}
-	var modPaths map[module.Version]string
 	if mods != nil {
 		res.Sources = append(res.Sources, mods.sources...)
-		modPaths = mods.byModule
-	}
-	desc, err := describe(src, planned, modPaths)
-	if err != nil {
-		return nil, err
 	}
 	r, err := resolve(req, src, desc)
 	if err != nil {
@@ -74,8 +69,12 @@ func synthesize(req *Request, src string, planned *plan.Result, mods *modules) (
 		"binaries":   r.binaries,
 		"tests":      r.tests,
 	}
-	res.Messages = []string{fmt.Sprintf("planned %s: %d packages, %d derivations",
-		planned.ModulePath, len(planned.Packages), len(r.drvs.list))}
+	how := ""
+	if cached {
+		how = " (cached plan)"
+	}
+	res.Messages = []string{fmt.Sprintf("planned %s%s: %d packages, %d derivations",
+		desc.ModulePath, how, len(r.packages), len(r.drvs.list))}
 	if mods != nil {
 		res.Messages = append(res.Messages, fmt.Sprintf("%d modules, %d downloads, fetched: [%s]",
 			len(mods.sources), mods.fetches, strings.Join(mods.fetched, " ")))

@@ -94,11 +94,14 @@ func synthesizeFor(t *testing.T, src string, tests bool) (*Request, *Result) {
 	mods, err := prepareModules(context.Background(), src, t.TempDir(), &Policy{})
 	require.NoError(t, err)
 	if mods != nil {
+		require.NoError(t, mods.writeView())
 		cfg.ModCache, cfg.ModuleDirs = mods.view, mods.dirs
 	}
 	planned, err := plan.Plan(cfg)
 	require.NoError(t, err)
-	res, err := synthesize(req, cfg.Dir, planned, mods)
+	desc, err := describe(cfg.Dir, planned, mods.paths())
+	require.NoError(t, err)
+	res, err := synthesize(req, cfg.Dir, desc, mods, false)
 	require.NoError(t, err)
 	return req, res
 }

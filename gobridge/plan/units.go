@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"path"
@@ -36,7 +37,12 @@ type Unit struct {
 	// UsesCC is set if the action runs the C compiler (Config.CC), directly,
 	// through the cgo tool or through the linker.
 	UsesCC bool
-	Action action.Action
+	// ActionBuildID is set on a link that keeps cmd/go's build ID (no
+	// -buildid of the user's follows it): a digest of the contents of every
+	// file the build reads, so the plan depends on more than their plan
+	// parts (a body edit changes it).
+	ActionBuildID bool
+	Action        action.Action
 }
 
 // ArchiveRef is the placeholder a unit's action uses for the archive of
@@ -167,7 +173,7 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 		case "cp":
 			a.Steps = append(a.Steps, action.Step{Copy: &action.Copy{From: rw(st.file), To: rw(st.args[0])}})
 		case "run":
-			args, err := u.runArgs(st, s, pkg, rw)
+			args, err := u.runArgs(st, s, pkg, rw, unit)
 			if err != nil {
 				return fmt.Errorf("plan: %s: %w", s.pkg, err)
 			}
@@ -190,15 +196,23 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 	return firstErr
 }
 
-// runArgs is the argument list of the run st as action templates: the
-// flags the user gave are literal, every other argument goes through rw.
-func (u *unitBuilder) runArgs(st statement, s *section, pkg *Package, rw func(string) string) ([]string, error) {
+// runArgs is the argument list of the run st of unit as action templates:
+// the flags the user gave are literal, every other argument goes through
+// rw.
+func (u *unitBuilder) runArgs(st statement, s *section, pkg *Package, rw func(string) string, unit *Unit) ([]string, error) {
 	if strings.HasSuffix(st.args[0], compileCmd) {
 		st = dropBuildID(st)
 	}
 	lo, hi, user, err := u.userFlags(st)
 	if err != nil {
 		return nil, err
+	}
+	if path.Base(st.args[0]) == "link" {
+		if st, lo, hi, err = dropLinkBuildID(st, lo, hi, user); errors.Is(err, errActionBuildID) {
+			unit.ActionBuildID, err = true, nil
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	for i, arg := range st.args {
 		if (i < lo || i >= hi) && st.quoted[i] && strings.Contains(arg, " .") {
@@ -221,6 +235,38 @@ func (u *unitBuilder) runArgs(st statement, s *section, pkg *Package, rw func(st
 		}
 	}
 	return out, nil
+}
+
+// errActionBuildID is dropLinkBuildID's answer for a link whose build ID
+// is cmd/go's.
+var errActionBuildID = errors.New("the link keeps cmd/go's build ID")
+
+// dropLinkBuildID drops cmd/go's -buildid=ID from the link st when a
+// -buildid in the user's flags (args[lo:hi], words user) follows and
+// overrides it: the ID digests the contents of every source file, so
+// keeping it would make an edit of any function body change the plan.
+// Without one, st is kept and the error is errActionBuildID.
+func dropLinkBuildID(st statement, lo, hi int, user []string) (statement, int, int, error) {
+	if !slices.ContainsFunc(user, isBuildIDFlag) {
+		return st, lo, hi, errActionBuildID
+	}
+	for i := lo - 1; i >= 0; i-- {
+		if strings.HasPrefix(st.args[i], "-buildid=") {
+			st.args = slices.Delete(slices.Clone(st.args), i, i+1)
+			st.quoted = slices.Delete(slices.Clone(st.quoted), i, i+1)
+			return st, lo - 1, hi - 1, nil
+		}
+	}
+	return st, lo, hi, nil
+}
+
+// isBuildIDFlag reports whether the linker reads the word w as its
+// -buildid flag ("-buildid=X", or "-buildid" followed by X; one dash or
+// two).
+func isBuildIDFlag(w string) bool {
+	name, ok := strings.CutPrefix(w, "-")
+	name, _, _ = strings.Cut(strings.TrimPrefix(name, "-"), "=")
+	return ok && name == "buildid"
 }
 
 // dropBuildID drops the per-action -buildid of a compile (cmd/go's own

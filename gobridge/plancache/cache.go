@@ -1,0 +1,143 @@
+package plancache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Key names a plan: a digest of everything it is a function of (NewKey).
+type Key [sha256.Size]byte
+
+// NewKey is the key of the parts, each length-prefixed so that no two lists
+// of parts give the same key.
+func NewKey(parts ...[]byte) Key {
+	h := sha256.New()
+	var n [8]byte
+	for _, p := range parts {
+		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+		h.Write(n[:])
+		h.Write(p)
+	}
+	var k Key
+	h.Sum(k[:0])
+	return k
+}
+
+func (k Key) String() string { return hex.EncodeToString(k[:]) }
+
+// Limits on what a Cache keeps: plans in memory, and plan files in Dir
+// (the least recently used are removed first).
+const (
+	memoryEntries = 8
+	diskEntries   = 256
+)
+
+// Cache keeps plans (opaque bytes) by key: the last few in memory, and,
+// when Dir is set, every plan in a file of its own there, so that the next
+// evaluation (another process) finds them. Files are written atomically
+// and carry their key; anything unreadable is a miss. It is safe for
+// concurrent use.
+type Cache struct {
+	// Dir is where plans are kept between processes; "" keeps them in
+	// memory only.
+	Dir string
+
+	mu     sync.Mutex
+	memory map[Key][]byte
+	recent []Key // oldest first
+}
+
+// header starts every plan file, followed by the file's key.
+const header = "nix-gograph plan v1 "
+
+// Get returns the plan kept under k.
+func (c *Cache) Get(k Key) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.memory[k]; ok {
+		return v, true
+	}
+	if c.Dir == "" {
+		return nil, false
+	}
+	file := c.file(k)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, false
+	}
+	v, ok := bytes.CutPrefix(data, []byte(header+k.String()+"\n"))
+	if !ok {
+		return nil, false
+	}
+	now := time.Now()
+	os.Chtimes(file, now, now) // recently used: removed last
+	c.remember(k, v)
+	return v, true
+}
+
+// Put keeps v under k. Failing to write the file is harmless: the plan is
+// made again next time.
+func (c *Cache) Put(k Key, v []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.remember(k, v)
+	if c.Dir == "" || os.MkdirAll(c.Dir, 0o755) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(c.Dir, ".plan-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(append([]byte(header+k.String()+"\n"), v...))
+	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), c.file(k)) != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	c.trim()
+}
+
+func (c *Cache) file(k Key) string { return filepath.Join(c.Dir, k.String()) }
+
+// remember keeps v in memory, forgetting the oldest plan beyond the limit.
+func (c *Cache) remember(k Key, v []byte) {
+	if c.memory == nil {
+		c.memory = map[Key][]byte{}
+	}
+	if _, ok := c.memory[k]; !ok {
+		c.recent = append(c.recent, k)
+	}
+	c.memory[k] = v
+	if len(c.recent) > memoryEntries {
+		delete(c.memory, c.recent[0])
+		c.recent = c.recent[1:]
+	}
+}
+
+// trim removes the least recently used plan files beyond diskEntries.
+func (c *Cache) trim() {
+	entries, err := os.ReadDir(c.Dir)
+	if err != nil || len(entries) <= diskEntries {
+		return
+	}
+	type aged struct {
+		name string
+		mod  time.Time
+	}
+	var files []aged
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+			files = append(files, aged{e.Name(), info.ModTime()})
+		}
+	}
+	slices.SortFunc(files, func(a, b aged) int { return a.mod.Compare(b.mod) })
+	for _, f := range files[:max(0, len(files)-diskEntries)] {
+		os.Remove(filepath.Join(c.Dir, f.name))
+	}
+}
