@@ -82,7 +82,9 @@ cp -r tests/fixtures/tested tests/fixtures/cgo "$TMP/"
 # NAME|SRC|ARGS|DERIVATIONS: the program and its test derivations.
 for row in "multi|$src|{ }|1" "tested|$TMP/tested|{ doCheck = true; }|4" "cgo|$TMP/cgo|{ env.CGO_ENABLED = 1; }|1"; do
   IFS='|' read -r name dir args count <<< "$row"
-  on=$(drvs "$dir" "$args") off=$(drvs "$dir" "$args" --option gograph-sandbox false)
+  # Planned both times (no plan from the cache).
+  on=$(drvs "$dir" "$args" --option gograph-plan-cache false)
+  off=$(drvs "$dir" "$args" --option gograph-plan-cache false --option gograph-sandbox false)
   n=$(grep -o '\.drv"' <<< "$on" | wc -l)
   [ "$n" = "$count" ] || fail "$name: expected $count derivations, got $on"
   [ "$on" = "$off" ] || fail "$name plans to $on in the sandbox and to $off without"
