@@ -142,8 +142,12 @@ func (p *Planner) planIn(ctx context.Context, req *Request, scratch string) (*Re
 	}
 	// A plan is reused when nothing that shapes it changed (plancache.go);
 	// src that cannot be fingerprinted is planned, which says what is wrong.
-	key, keyErr := planKey(req)
-	useCache := req.Policy.PlanCache && keyErr == nil
+	var key plancache.Key
+	useCache := req.Policy.PlanCache
+	if useCache {
+		key, err = planKey(req)
+		useCache = err == nil
+	}
 	if useCache {
 		if desc := p.cachedDescription(key, mods); desc != nil {
 			return synthesize(req, src, desc, mods, true)
