@@ -84,11 +84,7 @@ func moduleWithDeps(t *testing.T, p *mkproxytest.Proxy) string {
 // into scratch) but with the real toolchain standing for synthGoStore, and
 // returns the request and the result.
 func synthesizeFor(t *testing.T, src string, tests bool) (*Request, *Result) {
-	req := &Request{Src: src, System: "x86_64-linux", Tests: tests,
-		Go: StoreInput{Path: synthGoStore, InputSrcs: []string{synthGoStore}},
-		Builder: StoreInput{Path: synthBuilderStore + "/bin/gograph-builder",
-			InputDrvs: []InputDrv{{DrvPath: synthBuilderDrv, Outputs: []string{"out"}, HashModulo: synthBuilderHash}}},
-	}
+	req := synthesizeRequest(src, tests)
 	cfg := req.PlanConfig()
 	cfg.GoRoot = synthGoRoot(t)
 	mods, err := prepareModules(context.Background(), src, t.TempDir(), &Policy{})
@@ -104,6 +100,16 @@ func synthesizeFor(t *testing.T, src string, tests bool) (*Request, *Result) {
 	res, err := synthesize(req, cfg.Dir, desc, mods, false)
 	require.NoError(t, err)
 	return req, res
+}
+
+// synthesizeRequest is the request for src with synthGoStore and the
+// builder synthBuilderStore.
+func synthesizeRequest(src string, tests bool) *Request {
+	return &Request{Src: src, System: "x86_64-linux", Tests: tests,
+		Go: StoreInput{Path: synthGoStore, InputSrcs: []string{synthGoStore}},
+		Builder: StoreInput{Path: synthBuilderStore + "/bin/gograph-builder",
+			InputDrvs: []InputDrv{{DrvPath: synthBuilderDrv, Outputs: []string{"out"}, HashModulo: synthBuilderHash}}},
+	}
 }
 
 // abiValue is the part of Result.Value the test reads, as the shim gets it.
