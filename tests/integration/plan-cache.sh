@@ -48,9 +48,8 @@ drvpaths() {
   in builtins.concatStringsSep \"\\n\" (map drvs [ $* ])"
   XDG_CACHE_HOME="$TMP/xdg" nix-instantiate -v "${opts[@]}" --plugin-files "$PLUGIN" --read-write-mode --eval --strict \
     --json -E "$expr" > "$out.json" 2> "$out.log" || { tail -30 "$out.log" >&2; fail "evaluation ${opts[*]} failed"; }
-  # Nix prints the JSON string with \n escapes.
-  sed -e 's/^"//' -e 's/"$//' -e 's/\\n/\n/g' "$out.json" > "$out"
-  echo >> "$out"
+  # Nix prints the JSON string with \n escapes (2.34 adds a newline).
+  sed -e 's/^"//' -e 's/"$//' -e 's/\\n/\n/g' "$out.json" | awk 'NF' > "$out"
 }
 
 # With the cache, starting empty (the module index is kept: it is not

@@ -75,7 +75,7 @@ var edits = []struct {
 
 func run(seed uint64, n int, module, out string) error {
 	f := &fuzzer{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), dir: filepath.Join(out, "0")}
-	if err := copyTree(module, f.dir); err != nil {
+	if err := os.CopyFS(f.dir, os.DirFS(module)); err != nil {
 		return err
 	}
 	var log bytes.Buffer
@@ -85,7 +85,7 @@ func run(seed uint64, n int, module, out string) error {
 	}
 	for f.step = 1; f.step <= n; f.step++ {
 		next := filepath.Join(out, strconv.Itoa(f.step))
-		if err := copyTree(f.dir, next); err != nil {
+		if err := os.CopyFS(next, os.DirFS(f.dir)); err != nil {
 			return err
 		}
 		f.dir = next
@@ -129,6 +129,16 @@ func (f *fuzzer) pick(list []string) string {
 	return list[f.rng.IntN(len(list))]
 }
 
+// pickGo picks one of the module's Go files (test files if tests) and
+// reads it; rel is "" if there is none.
+func (f *fuzzer) pickGo(tests bool) (rel, src string, err error) {
+	if rel = f.pick(f.goFiles(tests)); rel == "" {
+		return "", "", nil
+	}
+	src, err = f.read(rel)
+	return rel, src, err
+}
+
 func (f *fuzzer) read(rel string) (string, error) {
 	b, err := os.ReadFile(filepath.Join(f.dir, rel))
 	return string(b), err
@@ -148,12 +158,8 @@ var editFunc = regexp.MustCompile(`(?m)^func gographEdit(\d+)\(\) int \{ return 
 // body adds a function to a Go file, or changes one it added before: a
 // body edit, which never changes a plan.
 func (f *fuzzer) body() (string, error) {
-	rel := f.pick(f.goFiles(f.rng.IntN(4) == 0))
-	if rel == "" {
-		return "", nil
-	}
-	src, err := f.read(rel)
-	if err != nil {
+	rel, src, err := f.pickGo(f.rng.IntN(4) == 0)
+	if rel == "" || err != nil {
 		return "", err
 	}
 	if m := editFunc.FindStringSubmatchIndex(src); m != nil && f.rng.IntN(2) == 0 {
@@ -172,12 +178,8 @@ var packageClause = regexp.MustCompile(`(?m)^package [A-Za-z_][A-Za-z0-9_]*.*$`)
 
 // importAdd adds `import _ "std"` after a file's package clause.
 func (f *fuzzer) importAdd() (string, error) {
-	rel := f.pick(f.goFiles(false))
-	if rel == "" {
-		return "", nil
-	}
-	src, err := f.read(rel)
-	if err != nil {
+	rel, src, err := f.pickGo(false)
+	if rel == "" || err != nil {
 		return "", err
 	}
 	loc := packageClause.FindStringIndex(src)
@@ -213,12 +215,8 @@ func (f *fuzzer) importRemove() (string, error) {
 // fileAdd adds a Go file of its own to a package directory, in the
 // package's name, sometimes importing a standard package.
 func (f *fuzzer) fileAdd() (string, error) {
-	rel := f.pick(f.goFiles(false))
-	if rel == "" {
-		return "", nil
-	}
-	src, err := f.read(rel)
-	if err != nil {
+	rel, src, err := f.pickGo(false)
+	if rel == "" || err != nil {
 		return "", err
 	}
 	clause := packageClause.FindString(src)
@@ -299,12 +297,8 @@ func (f *fuzzer) embed() (string, error) {
 // test adds a test (or an example with output) to a test file, which
 // changes the test main.
 func (f *fuzzer) test() (string, error) {
-	rel := f.pick(f.goFiles(true))
-	if rel == "" {
-		return "", nil
-	}
-	src, err := f.read(rel)
-	if err != nil || !strings.Contains(src, `"testing"`) {
+	rel, src, err := f.pickGo(true)
+	if rel == "" || err != nil || !strings.Contains(src, `"testing"`) {
 		return "", err
 	}
 	if f.rng.IntN(2) == 0 {
@@ -362,26 +356,4 @@ func (f *fuzzer) goSum() (string, error) {
 		return "", nil
 	}
 	return "go.sum", f.write("go.sum", strings.Join(append(lines[1:len(lines)-1], lines[0]), ""))
-}
-
-// copyTree copies the regular files and directories of from to to.
-func copyTree(from, to string) error {
-	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(from, p)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
 }
