@@ -40,9 +40,15 @@ var vcsDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".bzr": t
 // file its planPart. Other files count by name only: go reads nothing of
 // them while planning (an embedded file's content is read by the build).
 func Fingerprint(src string) ([sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	// src itself may be a symlink (a Nix path value is not resolved): go
+	// plans what it leads to, so that is walked.
+	root, err := filepath.EvalSymlinks(src)
+	if err != nil {
+		return sum, fmt.Errorf("plancache: %w", err)
+	}
 	h := sha256.New()
-	root := filepath.Clean(src)
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -73,7 +79,6 @@ func Fingerprint(src string) ([sha256.Size]byte, error) {
 		}
 		return nil
 	})
-	var sum [sha256.Size]byte
 	if err != nil {
 		return sum, fmt.Errorf("plancache: %w", err)
 	}

@@ -89,6 +89,24 @@ func TestFingerprintSymlinkTarget(t *testing.T) {
 	assert.NotEqual(t, fa, fb)
 }
 
+// TestFingerprintSymlinkedSrc: src that is a symlink is fingerprinted by
+// what it leads to.
+func TestFingerprintSymlinkedSrc(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, base)
+	link := filepath.Join(t.TempDir(), "src")
+	require.NoError(t, os.Symlink(dir, link))
+	before, err := Fingerprint(link)
+	require.NoError(t, err)
+	direct, err := Fingerprint(dir)
+	require.NoError(t, err)
+	assert.Equal(t, direct, before)
+	replace("lib/lib.go", `import "strings"`, `import "os"`)(t, dir)
+	after, err := Fingerprint(link)
+	require.NoError(t, err)
+	assert.NotEqual(t, before, after)
+}
+
 func TestPlanPart(t *testing.T) {
 	tests := []struct {
 		name, src, want string
