@@ -48,7 +48,7 @@ CXX_OBJS := $(patsubst %.cc,$(BUILD)/obj/%.o,$(CXX_SRCS))
 GO_SRCS := go.mod go.sum $(shell find gobridge -name '*.go' -not -name '*_test.go')
 # The planner's identity: plans it keeps between evaluations are reused
 # only by the same code (gobridge/graph/plancache.go).
-PLANNER_ID := $(shell LC_ALL=C; cat $$(printf '%s\n' $(GO_SRCS) | sort) | sha256sum | cut -c1-32)
+PLANNER_ID := $(shell sha256sum $$(printf '%s\n' $(GO_SRCS) | LC_ALL=C sort) | sha256sum | cut -c1-32)
 
 .PHONY: all deps nix-modern plugin asan-plugin planner demo test unit-test integration-test bench clean
 all: plugin

@@ -82,9 +82,11 @@ static void writeSource(nix::EvalState & state, PrimOpPos pos, const PlannedSour
     if (src.root == src.path) {
         if (state.store->isValidPath(state.store->parseStorePath(src.path)))
             return;
-        // The directory is there but no longer valid: a garbage collection
-        // is removing it, and the next evaluation fetches the module again.
-        throwError(state, pos, "builtins.goPackageGraph: the store path '%s' of %s is being garbage-collected; evaluate again",
+        // The directory is there but not valid: a garbage collection is
+        // removing it (or was interrupted; the next one removes it), and
+        // once it is gone the module is fetched again.
+        throwError(state, pos, "builtins.goPackageGraph: the store path '%s' of %s exists but is not valid "
+            "(a garbage collection is removing it, or was interrupted: run 'nix-store --gc' and evaluate again)",
             src.path, src.name);
     }
     // Paths are std::string, whatever type nix::canonPath returns (compat.hh).

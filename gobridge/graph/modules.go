@@ -16,6 +16,7 @@ import (
 	"github.com/nix-gograph/nix-gograph/gobridge/modfetch"
 	"github.com/nix-gograph/nix-gograph/gobridge/nixstore"
 	"github.com/nix-gograph/nix-gograph/gobridge/plan"
+	"github.com/nix-gograph/nix-gograph/gobridge/plancache"
 )
 
 // modules is the third-party modules of a request: each module's content as
@@ -66,8 +67,8 @@ func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*
 	}
 	m := &modules{view: filepath.Join(scratch, "modcache"), dirs: map[string]string{}, byModule: map[module.Version]string{}}
 	for _, mod := range sortedModules(sums) {
-		// A module already in the store is re-hashed, not downloaded, so
-		// no fetch would notice Ctrl-C: check between modules.
+		// A module already in the store is not downloaded, so no fetch
+		// would notice Ctrl-C: check between modules.
 		if err := ctx.Err(); err != nil {
 			return nil, moduleError(ctx, mod, err)
 		}
@@ -143,7 +144,7 @@ func (m *modules) prepare(ctx context.Context, f *modfetch.Fetcher, sum *modfetc
 		dir, storePath := index.StorePath, index.StorePath
 		files := []string{} // none to add: the path is in the store
 		switch {
-		case !strings.HasPrefix(dir, nixstore.StoreDir+"/") || !strings.HasSuffix(dir, "-"+name) || !isDir(dir):
+		case filepath.Dir(dir) != nixstore.StoreDir || filepath.Clean(dir) != dir || !strings.HasSuffix(dir, "-"+name) || !isDir(dir):
 			dir, storePath = "", ""
 		case index.ZipSum == sum.Zip:
 			// Verified against this very hash when it entered the store.
@@ -233,10 +234,15 @@ func moduleIndexFile(mod module.Version) string {
 	return filepath.Join(cache, "nix-gograph", "modules", nixstore.SanitizeName(mod.Path+"@"+mod.Version)+".json")
 }
 
+// maxIndexEntry bounds a module index entry (its go.mod is bounded by
+// modfetch's limit for go.mod files, 16 MiB).
+const maxIndexEntry = 32 << 20
+
 func readModuleIndex(mod module.Version) moduleIndexEntry {
 	var e moduleIndexEntry
 	if file := moduleIndexFile(mod); file != "" {
-		if data, err := os.ReadFile(file); err == nil {
+		// Only an index entry no one else could have written is believed.
+		if data, err := plancache.ReadOwnFile(file, maxIndexEntry); err == nil {
 			json.Unmarshal(data, &e)
 		}
 	}
@@ -251,8 +257,12 @@ func writeModuleIndex(mod module.Version, e moduleIndexEntry) {
 		return
 	}
 	data, _ := json.Marshal(e)
-	tmp := file + ".tmp"
-	if os.WriteFile(tmp, data, 0o644) == nil {
-		os.Rename(tmp, file)
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".index-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), file) != nil {
+		os.Remove(tmp.Name())
 	}
 }

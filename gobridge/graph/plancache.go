@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -67,6 +68,7 @@ func (p *Planner) cachedDescription(key plancache.Key, mods *modules) *Descripti
 	}
 	var desc Description
 	if json.Unmarshal(data, &desc) != nil {
+		p.cache.Remove(key)
 		return nil
 	}
 	var have int
@@ -84,9 +86,35 @@ func (p *Planner) cachedDescription(key plancache.Key, mods *modules) *Descripti
 	return &desc
 }
 
-// keepDescription keeps desc under key.
-func (p *Planner) keepDescription(key plancache.Key, desc *Description) {
-	if data, err := json.Marshal(desc); err == nil {
-		p.cache.Put(key, data)
+// keepDescription keeps desc, planned for req, under key, unless src
+// changed while it was planned (its fingerprint is no longer key's: the
+// plan may be of another state of src), or the description names src
+// (two copies of src would not have the same plan).
+func (p *Planner) keepDescription(req *Request, key plancache.Key, desc *Description) {
+	data, err := json.Marshal(desc)
+	if err != nil {
+		return
 	}
+	for _, dir := range srcNames(req.Src) {
+		if bytes.Contains(data, []byte(dir)) {
+			return
+		}
+	}
+	if again, err := planKey(req); err != nil || again != key {
+		return
+	}
+	p.cache.Put(key, data)
+}
+
+// srcNames are the spellings of src a plan could hold: as given, absolute
+// and with symlinks resolved.
+func srcNames(src string) []string {
+	names := []string{filepath.Clean(src)}
+	if abs, err := filepath.Abs(src); err == nil {
+		names = append(names, abs)
+	}
+	if real, err := filepath.EvalSymlinks(src); err == nil {
+		names = append(names, real)
+	}
+	return names
 }

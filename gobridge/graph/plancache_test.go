@@ -74,12 +74,19 @@ func TestPlanCacheActionBuildID(t *testing.T) {
 	src := t.TempDir()
 	writeTree(t, src, map[string]string{"go.mod": "module example.com/b\n\ngo 1.22\n", "main.go": "package main\n\nfunc main() {}\n"})
 	p := &Planner{cache: &plancache.Cache{}, goRoot: synthGoRoot(t)}
-	for range 2 {
+	tests := []struct {
+		ldflags []string
+		cached  bool
+	}{
+		{nil, false}, {nil, false}, // planned twice: kept neither time
+		{[]string{"-buildid="}, false}, {[]string{"-buildid="}, true}, // the same planner does keep plans
+	}
+	for _, tt := range tests {
 		req := synthesizeRequest(src, false)
-		req.Policy.PlanCache = true
+		req.Policy.PlanCache, req.Ldflags = true, tt.ldflags
 		res, err := p.Plan(req)
 		require.NoError(t, err)
-		assert.NotContains(t, res.Messages[0], "(cached plan)")
+		assert.Equal(t, tt.cached, strings.Contains(res.Messages[0], "(cached plan)"), "ldflags %q", tt.ldflags)
 	}
 }
 

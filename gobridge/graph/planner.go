@@ -150,7 +150,12 @@ func (p *Planner) planIn(ctx context.Context, req *Request, scratch string) (*Re
 	}
 	if useCache {
 		if desc := p.cachedDescription(key, mods); desc != nil {
-			return synthesize(req, src, desc, mods, true)
+			if res, err := synthesize(req, src, desc, mods, true); err == nil {
+				return res, nil
+			}
+			// A plan that no longer resolves (its files changed under
+			// it, say) is planned afresh, and replaced.
+			p.cache.Remove(key)
 		}
 	}
 	if mods != nil {
@@ -168,7 +173,7 @@ func (p *Planner) planIn(ctx context.Context, req *Request, scratch string) (*Re
 		return nil, err
 	}
 	if useCache && reusable(planned) {
-		p.keepDescription(key, desc)
+		p.keepDescription(req, key, desc)
 	}
 	return synthesize(req, src, desc, mods, false)
 }

@@ -35,17 +35,6 @@ import (
 // Symlinks leaving src that go never reads (a `result` link, say) are
 // left alone: nothing follows them.
 
-// goFileExts are the extensions of the files go list reads or lists in a
-// package directory (cmd/go's go/build), and goModuleFiles the names of
-// the module files go reads.
-var (
-	goFileExts = map[string]bool{".go": true, ".c": true, ".cc": true, ".cxx": true, ".cpp": true, ".m": true,
-		".h": true, ".hh": true, ".hpp": true, ".hxx": true, ".f": true, ".F": true, ".for": true, ".f90": true,
-		".s": true, ".S": true, ".sx": true, ".swig": true, ".swigcxx": true, ".syso": true}
-	goModuleFiles = map[string]bool{"go.mod": true, "go.sum": true, "go.work": true, "go.work.sum": true,
-		"modules.txt": true}
-)
-
 // srcLinks are the symlinks under src that leave it (relative to src,
 // slash-separated), with what blameOutside needs to recognize them in a
 // planning failure: src (absolute and clean) and the main module's path
@@ -65,7 +54,7 @@ func checkSrcLinks(src string) (srcLinks, error) {
 		return srcLinks{}, fmt.Errorf("graph: scanning src: %w", err)
 	}
 	for _, l := range links {
-		if base := path.Base(l); goModuleFiles[base] || goFileExts[path.Ext(base)] {
+		if base := path.Base(l); plan.ModuleFiles[base] || plan.SourceExts[path.Ext(base)] || path.Ext(base) == ".go" {
 			return srcLinks{}, outsideLink(l)
 		}
 	}

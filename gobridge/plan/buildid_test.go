@@ -19,6 +19,10 @@ func TestDropLinkBuildID(t *testing.T) {
 		{"no -buildid: cmd/go's stays", []string{"-s", "-w"}, []string{"-buildid=A/B/B/A", "-s", "-w"}, true},
 		{"a -X value is not a flag", []string{"-X", "main.v=-buildid=x"}, []string{"-buildid=A/B/B/A", "-X", "main.v=-buildid=x"}, true},
 		{"-buildidx is another flag", []string{"-buildidx"}, []string{"-buildid=A/B/B/A", "-buildidx"}, true},
+		{"after -s -w", []string{"-s", "-w", "-buildid="}, []string{"-s", "-w", "-buildid="}, false},
+		{"the value of -extldflags", []string{"-extldflags", "-buildid=x"}, []string{"-buildid=A/B/B/A", "-extldflags", "-buildid=x"}, true},
+		{"after -X's value", []string{"-X", "main.v=1", "-buildid="}, []string{"-X", "main.v=1", "-buildid="}, false},
+		{"after --", []string{"--", "-buildid="}, []string{"-buildid=A/B/B/A", "--", "-buildid="}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,6 +31,19 @@ func CheckSrc(dir string) error {
 	}
 }
 
+// ModuleFiles are the names of the files whose every byte go may read
+// while planning, at any depth (a nested go.mod ends the module there;
+// go.work and go.work.sum are listed although planning sets GOWORK=off).
+var ModuleFiles = map[string]bool{"go.mod": true, "go.sum": true, "go.work": true, "go.work.sum": true,
+	"modules.txt": true}
+
+// SourceExts are the extensions of the files other than .go that go list
+// reads (their build constraints) or lists in a package directory
+// (cmd/go's go/build).
+var SourceExts = map[string]bool{".c": true, ".cc": true, ".cxx": true, ".cpp": true, ".m": true,
+	".h": true, ".hh": true, ".hpp": true, ".hxx": true, ".f": true, ".F": true, ".for": true, ".f90": true,
+	".s": true, ".S": true, ".sx": true, ".swig": true, ".swigcxx": true, ".syso": true}
+
 // checkReplaces refuses a go.mod in dir with a replace directive whose
 // replacement is a directory outside dir ("replace x => ../y"): go would
 // read it, and nothing outside src may be read. A go.mod that does not

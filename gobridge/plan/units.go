@@ -247,7 +247,7 @@ var errActionBuildID = errors.New("the link keeps cmd/go's build ID")
 // keeping it would make an edit of any function body change the plan.
 // Without one, st is kept and the error is errActionBuildID.
 func dropLinkBuildID(st statement, lo, hi int, user []string) (statement, int, int, error) {
-	if !slices.ContainsFunc(user, isBuildIDFlag) {
+	if !overridesBuildID(user) {
 		return st, lo, hi, errActionBuildID
 	}
 	for i := lo - 1; i >= 0; i-- {
@@ -260,14 +260,47 @@ func dropLinkBuildID(st statement, lo, hi int, user []string) (statement, int, i
 	return st, lo, hi, nil
 }
 
-// isBuildIDFlag reports whether the linker reads the word w as its
-// -buildid flag ("-buildid=X", or "-buildid" followed by X; one dash or
-// two).
-func isBuildIDFlag(w string) bool {
-	name, ok := strings.CutPrefix(w, "-")
-	name, _, _ = strings.Cut(strings.TrimPrefix(name, "-"), "=")
-	return ok && name == "buildid"
+// overridesBuildID reports whether the linker surely reads one of the
+// user's words as its -buildid flag: a "-buildid" word ("-buildid=X", or
+// "-buildid" then X; one dash or two) that no earlier "--" ends the flags
+// before, and that is not the value of the word before it. That word
+// takes no value if it is not a flag, is a flag with its "=value", or is
+// one of the linker's boolean flags; any other flag might take the
+// "-buildid" word as its value, so such a word is not counted (the plan
+// keeps cmd/go's build ID: exact, just not reused).
+func overridesBuildID(user []string) bool {
+	for i, w := range user {
+		if w == "--" {
+			return false
+		}
+		name, ok := flagName(w)
+		if !ok || name != "buildid" {
+			continue
+		}
+		if i == 0 {
+			return true
+		}
+		prev, isFlag := flagName(user[i-1])
+		if !isFlag || strings.Contains(user[i-1], "=") || boolLinkFlags[prev] {
+			return true
+		}
+	}
+	return false
 }
+
+// flagName is the name of the flag the word w is ("-name", "--name",
+// "-name=value"), ok false if w is no flag.
+func flagName(w string) (name string, ok bool) {
+	rest, ok := strings.CutPrefix(w, "-")
+	rest = strings.TrimPrefix(rest, "-")
+	name, _, _ = strings.Cut(rest, "=")
+	return name, ok && name != ""
+}
+
+// boolLinkFlags are boolean flags of cmd/link in every supported release,
+// which take no following value.
+var boolLinkFlags = map[string]bool{"s": true, "w": true, "v": true, "race": true, "msan": true, "asan": true,
+	"linkshared": true, "d": true}
 
 // dropBuildID drops the per-action -buildid of a compile (cmd/go's own
 // flags come before any the user gave): the binary's build ID is empty

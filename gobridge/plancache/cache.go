@@ -30,20 +30,24 @@ func NewKey(parts ...[]byte) Key {
 	return k
 }
 
+// String is k in hexadecimal, the name of its plan file.
 func (k Key) String() string { return hex.EncodeToString(k[:]) }
 
 // Limits on what a Cache keeps: plans in memory, and plan files in Dir
 // (the least recently used are removed first).
 const (
 	memoryEntries = 8
-	diskEntries   = 256
+	diskEntries   = 64
+	maxPlanFile   = 256 << 20
 )
 
 // Cache keeps plans (opaque bytes) by key: the last few in memory, and,
 // when Dir is set, every plan in a file of its own there, so that the next
-// evaluation (another process) finds them. Files are written atomically
-// and carry their key; anything unreadable is a miss. It is safe for
-// concurrent use.
+// evaluation (another process) finds them. A plan file is written
+// atomically and carries its key and the sha256 of the plan; one that does
+// not match, is not a regular file owned by this user and writable by no
+// one else, or is too large, is a miss. A nil *Cache keeps nothing. It is
+// safe for concurrent use.
 type Cache struct {
 	// Dir is where plans are kept between processes; "" keeps them in
 	// memory only.
@@ -54,11 +58,20 @@ type Cache struct {
 	recent []Key // oldest first
 }
 
-// header starts every plan file, followed by the file's key.
-const header = "nix-gograph plan v1 "
+// header starts every plan file, followed by the file's key and the
+// plan's sha256, each in hexadecimal and followed by a newline.
+const header = "nix-gograph plan v1\n"
+
+func fileHeader(k Key, v []byte) []byte {
+	sum := sha256.Sum256(v)
+	return []byte(header + k.String() + "\n" + hex.EncodeToString(sum[:]) + "\n")
+}
 
 // Get returns the plan kept under k.
 func (c *Cache) Get(k Key) ([]byte, bool) {
+	if c == nil {
+		return nil, false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if v, ok := c.memory[k]; ok {
@@ -68,12 +81,16 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 		return nil, false
 	}
 	file := c.file(k)
-	data, err := os.ReadFile(file)
+	data, err := ReadOwnFile(file, maxPlanFile)
 	if err != nil {
 		return nil, false
 	}
-	v, ok := bytes.CutPrefix(data, []byte(header+k.String()+"\n"))
-	if !ok {
+	headerLen := len(header) + 2*(2*sha256.Size+1)
+	if len(data) < headerLen {
+		return nil, false
+	}
+	v := data[headerLen:]
+	if !bytes.Equal(data[:headerLen], fileHeader(k, v)) {
 		return nil, false
 	}
 	now := time.Now()
@@ -85,22 +102,41 @@ func (c *Cache) Get(k Key) ([]byte, bool) {
 // Put keeps v under k. Failing to write the file is harmless: the plan is
 // made again next time.
 func (c *Cache) Put(k Key, v []byte) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.remember(k, v)
-	if c.Dir == "" || os.MkdirAll(c.Dir, 0o755) != nil {
+	if c.Dir == "" || os.MkdirAll(c.Dir, 0o700) != nil {
 		return
 	}
 	tmp, err := os.CreateTemp(c.Dir, ".plan-*")
 	if err != nil {
 		return
 	}
-	_, werr := tmp.Write(append([]byte(header+k.String()+"\n"), v...))
+	_, werr := tmp.Write(append(fileHeader(k, v), v...))
 	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), c.file(k)) != nil {
 		os.Remove(tmp.Name())
 		return
 	}
 	c.trim()
+}
+
+// Remove forgets the plan kept under k (one that turned out unusable).
+func (c *Cache) Remove(k Key) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.memory[k]; ok {
+		delete(c.memory, k)
+		c.recent = slices.DeleteFunc(c.recent, func(x Key) bool { return x == k })
+	}
+	if c.Dir != "" {
+		os.Remove(c.file(k))
+	}
 }
 
 func (c *Cache) file(k Key) string { return filepath.Join(c.Dir, k.String()) }

@@ -25,6 +25,17 @@ func TestCache(t *testing.T) {
 			require.NoError(t, os.WriteFile(f, []byte(header+k2.String()+"\n{}"), 0o644))
 		}, false},
 		{"removed", func(t *testing.T, f string) { require.NoError(t, os.Remove(f)) }, false},
+		{"the plan altered", func(t *testing.T, f string) {
+			data, err := os.ReadFile(f)
+			require.NoError(t, err)
+			data[len(data)-1] = 'X'
+			require.NoError(t, os.WriteFile(f, data, 0o600))
+		}, false},
+		{"writable by others", func(t *testing.T, f string) { require.NoError(t, os.Chmod(f, 0o666)) }, false},
+		{"a symlink to a plan", func(t *testing.T, f string) {
+			require.NoError(t, os.Rename(f, f+".real"))
+			require.NoError(t, os.Symlink(f+".real", f))
+		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,6 +52,20 @@ func TestCache(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestCacheRemove(t *testing.T) {
+	dir := t.TempDir()
+	k := NewKey([]byte("k"))
+	c := &Cache{Dir: dir}
+	c.Put(k, []byte("plan"))
+	c.Remove(k)
+	_, ok := c.Get(k)
+	assert.False(t, ok)
+	var none *Cache
+	none.Put(k, []byte("plan"))
+	_, ok = none.Get(k)
+	assert.False(t, ok, "a nil cache keeps nothing")
 }
 
 func TestCacheMemoryOnly(t *testing.T) {

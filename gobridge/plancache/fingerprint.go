@@ -16,29 +16,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/plan"
+	"github.com/nix-gograph/nix-gograph/gobridge/srcfs"
 )
-
-// wholeFiles are the files whose every byte can change a plan: the module
-// files go reads (at any depth: a nested go.mod ends the module there).
-var wholeFiles = map[string]bool{"go.mod": true, "go.sum": true, "go.work": true, "go.work.sum": true,
-	"modules.txt": true}
-
-// sourceExts are the non-Go files go/build lists in a package; their build
-// constraints decide whether they are part of it, so all of each counts.
-var sourceExts = map[string]bool{".c": true, ".cc": true, ".cxx": true, ".cpp": true, ".m": true,
-	".h": true, ".hh": true, ".hpp": true, ".hxx": true, ".f": true, ".F": true, ".for": true, ".f90": true,
-	".s": true, ".S": true, ".sx": true, ".swig": true, ".swigcxx": true, ".syso": true}
-
-// vcsDirs are the version-control directories go never reads: no import
-// path, pattern or embed may name them (cmd/go refuses such embeds).
-var vcsDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, ".bzr": true}
 
 // Fingerprint is a digest of what of the directory src can decide a plan:
 // every name under it (files, directories, symlinks with their targets),
 // the whole content of module files, non-Go source files and _test.go
 // files (test mains list their tests and examples), and of every other Go
-// file its planPart. Other files count by name only: go reads nothing of
+// file its planPart; a symlink to a file inside src counts that file as
+// its own name would. Other files count by name only: go reads nothing of
 // them while planning (an embedded file's content is read by the build).
+// A symlink leaving src counts as one, whatever its target: no plan that
+// succeeds reads through it (graph/srcguard.go refuses those go would
+// read), and a build's result link changes its target on every build.
 func Fingerprint(src string) ([sha256.Size]byte, error) {
 	var sum [sha256.Size]byte
 	// src itself may be a symlink (a Nix path value is not resolved): go
@@ -59,17 +51,14 @@ func Fingerprint(src string) ([sha256.Size]byte, error) {
 		switch t := d.Type(); {
 		case d.IsDir():
 			entry(h, 'd', rel, nil)
-			if p != root && vcsDirs[d.Name()] {
-				return filepath.SkipDir
-			}
 		case t&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
+			kind, content, err := linkContent(root, rel, d.Name())
 			if err != nil {
 				return err
 			}
-			entry(h, 'l', rel, []byte(target))
+			entry(h, kind, rel, content)
 		case t.IsRegular():
-			content, err := planContent(p, d.Name())
+			content, err := planContent(root, rel, d.Name())
 			if err != nil {
 				return err
 			}
@@ -86,14 +75,34 @@ func Fingerprint(src string) ([sha256.Size]byte, error) {
 	return sum, nil
 }
 
-// planContent is what of the file p (named name) counts: nil for a file
-// that counts by name only.
-func planContent(p, name string) ([]byte, error) {
+// linkContent is what of the symlink rel (named name) under root counts:
+// for one leaving root nothing but that (kind 'L'); else its target and,
+// if it leads to a regular file, that file's planContent under the link's
+// name (a directory it leads to is walked where it is).
+func linkContent(root, rel, name string) (kind byte, content []byte, err error) {
+	target, err := os.Readlink(filepath.Join(root, rel))
+	if err != nil {
+		return 0, nil, err
+	}
+	_, fi, err := srcfs.Resolve(root, rel)
+	switch {
+	case srcfs.IsOutside(err):
+		return 'L', nil, nil
+	case err != nil || !fi.Mode().IsRegular():
+		return 'l', []byte(target), nil // dangling, or a directory
+	}
+	content, err = planContent(root, rel, name)
+	return 'l', append(append([]byte(target), 0), content...), err
+}
+
+// planContent is what of the regular file rel (named name) under root
+// counts: nil for a file that counts by name only.
+func planContent(root, rel, name string) ([]byte, error) {
 	ext := filepath.Ext(name)
-	if !wholeFiles[name] && !sourceExts[ext] && ext != ".go" {
+	if !plan.ModuleFiles[name] && !plan.SourceExts[ext] && ext != ".go" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(p)
+	data, err := srcfs.ReadFile(root, rel)
 	if err != nil || ext != ".go" || strings.HasSuffix(name, "_test.go") {
 		return data, err
 	}

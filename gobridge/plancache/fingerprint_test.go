@@ -14,8 +14,9 @@ import (
 var base = map[string]string{
 	"go.mod": "module example.com/m\n\ngo 1.22\n",
 	"go.sum": "example.com/x v1.0.0 h1:abc=\n",
-	"main.go": "//go:build linux\n\n// Package main is it.\npackage main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/m/lib\"\n)\n\n" +
-		"//go:embed data.txt\nvar data string\n\nfunc main() { fmt.Println(lib.X, data) }\n",
+	"main.go": "//go:build linux\n\n// Package main is it.\npackage main\n\nimport (\n\t_ \"embed\"\n\t\"fmt\"\n\n\t\"example.com/m/lib\"\n)\n\n" +
+		"//go:embed data.txt\nvar data string\n\nfunc main() { fmt.Println(lib.X, data) }\n\n/*\n//go:embed README.md\nvar readme string\n*/\n",
+	"cfg/gomod":          "module example.com/m\n\ngo 1.22\n",
 	"data.txt":           "data\n",
 	"lib/lib.go":         "package lib\n\nimport \"strings\"\n\n// X is x.\nvar X = strings.ToUpper(\"x\")\n\nfunc f() int { return 1 }\n",
 	"lib/lib_test.go":    "package lib\n\nimport \"testing\"\n\nfunc TestF(t *testing.T) { _ = f() }\n",
@@ -61,13 +62,23 @@ func TestFingerprint(t *testing.T) {
 		{"a file removed", remove("README.md"), true},
 		{"a directory added", func(t *testing.T, dir string) { require.NoError(t, os.Mkdir(filepath.Join(dir, "d"), 0o755)) }, true},
 		{"a symlink", func(t *testing.T, dir string) { require.NoError(t, os.Symlink("README.md", filepath.Join(dir, "l"))) }, true},
+		{"an embed commented out", replace("main.go", "/*\n//go:embed README.md\nvar readme string\n*/", "//go:embed README.md\nvar readme string"), true},
+		{"a symlink added", func(t *testing.T, dir string) {
+			require.NoError(t, os.Symlink("cfg/gomod", filepath.Join(dir, "sub.mod")))
+		}, true},
+		{"a symlink leaving src, another target", func(t *testing.T, dir string) {
+			require.NoError(t, os.Remove(filepath.Join(dir, "result")))
+			require.NoError(t, os.Symlink("/nix/store/other", filepath.Join(dir, "result")))
+		}, false},
 		{"a syntax error in the header", replace("lib/lib.go", "package lib", "package lib;;("), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, b := t.TempDir(), t.TempDir()
-			writeFiles(t, a, base)
-			writeFiles(t, b, base)
+			for _, dir := range []string{a, b} {
+				writeFiles(t, dir, base)
+				require.NoError(t, os.Symlink("/nix/store/result", filepath.Join(dir, "result")))
+			}
 			tt.edit(t, b)
 			fa, err := Fingerprint(a)
 			require.NoError(t, err)
@@ -76,6 +87,21 @@ func TestFingerprint(t *testing.T) {
 			assert.Equal(t, tt.changed, fa != fb)
 		})
 	}
+}
+
+// TestFingerprintLinkedFile: a symlink inside src counts the content of
+// the file it leads to, by the link's own name (go.mod -> cfg/gomod).
+func TestFingerprintLinkedFile(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, base)
+	require.NoError(t, os.Remove(filepath.Join(dir, "go.mod")))
+	require.NoError(t, os.Symlink("cfg/gomod", filepath.Join(dir, "go.mod")))
+	before, err := Fingerprint(dir)
+	require.NoError(t, err)
+	replace("cfg/gomod", "go 1.22", "go 1.23")(t, dir)
+	after, err := Fingerprint(dir)
+	require.NoError(t, err)
+	assert.NotEqual(t, before, after)
 }
 
 func TestFingerprintSymlinkTarget(t *testing.T) {
@@ -114,7 +140,7 @@ func TestPlanPart(t *testing.T) {
 		{"imports then body", "package p\n\nimport \"os\"\n\nfunc f() {}\n", "package p\n\nimport \"os\"\n\n"},
 		{"grouped named imports", "package p\n\nimport (\n\tx \"os\"\n\t. \"io\"\n)\nvar v = 1\n", "package p\n\nimport (\n\tx \"os\"\n\t. \"io\"\n)\n"},
 		{"no imports", "// doc\npackage p\ntype T int\n", "// doc\npackage p\n"},
-		{"embed lines kept", "package p\nimport _ \"embed\"\nconst c = 1\n//go:embed a b\nvar s string\n", "package p\nimport _ \"embed\"\n\x00//go:embed a b\n"},
+		{"embed: all of it", "package p\nimport _ \"embed\"\nconst c = 1\n//go:embed a b\nvar s string\n", "package p\nimport _ \"embed\"\nconst c = 1\n//go:embed a b\nvar s string\n"},
 		{"cgo: all of it", "package p\n// int x;\nimport \"C\"\nfunc f() {}\n", "package p\n// int x;\nimport \"C\"\nfunc f() {}\n"},
 		{"scan error: all of it", "package p\nimport \"os\nfunc f() {}\n", "package p\nimport \"os\nfunc f() {}\n"},
 		{"only a header", "package p\n", "package p\n"},

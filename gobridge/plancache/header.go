@@ -1,39 +1,31 @@
 package plancache
 
 import (
-	"bytes"
 	"go/scanner"
 	"go/token"
+	"strconv"
 )
 
 // planPart is the part of the Go source file src that can decide a plan:
 // what go/build reads of it (build constraints, //go:debug lines, the
-// package clause and the imports, with cgo's preamble) — everything before
-// the first declaration that is not an import — and every line naming
-// go:embed, wherever it is. A body edit leaves it unchanged.
+// package clause and the imports) — everything before the first
+// declaration that is not an import. A body edit leaves it unchanged.
 //
-// A file importing "C" (cgo reads all of it) or that cannot be scanned is
-// its whole content: when in doubt, more of the file counts, never less.
+// A file importing "C" (cgo reads all of it) or "embed" (go/build finds
+// //go:embed directives anywhere, outside comments and strings), or that
+// cannot be scanned, is its whole content: when in doubt, more of the file
+// counts, never less.
 func planPart(src []byte) []byte {
 	end, whole := headerEnd(src)
 	if whole {
 		return src
 	}
-	part := bytes.Clone(src[:end])
-	rest := src[end:]
-	for len(rest) > 0 {
-		line, after, _ := bytes.Cut(rest, []byte("\n"))
-		if bytes.Contains(line, []byte("go:embed")) {
-			part = append(append(append(part, 0), line...), '\n')
-		}
-		rest = after
-	}
-	return part
+	return src[:end]
 }
 
 // headerEnd is the offset of the first top-level declaration of src that
-// is not an import, or whole if src imports "C" or does not scan as Go up
-// to there.
+// is not an import, or whole if src imports "C" or "embed" or does not
+// scan as Go up to there.
 func headerEnd(src []byte) (end int, whole bool) {
 	fset := token.NewFileSet()
 	file := fset.AddFile("", -1, len(src))
@@ -61,7 +53,7 @@ func headerEnd(src []byte) (end int, whole bool) {
 		case tok == token.RPAREN:
 			depth--
 		case tok == token.STRING:
-			if lit == `"C"` || lit == "`C`" {
+			if path, err := strconv.Unquote(lit); err != nil || path == "C" || path == "embed" {
 				return 0, true
 			}
 		case depth > 0, tok == token.IDENT, tok == token.PERIOD:

@@ -199,7 +199,8 @@ func File(root, name string) error {
 // ReadFile returns the content of name if it is a regular file inside
 // root (reached through symlinks inside root only). The final component
 // is opened with O_NOFOLLOW, so it cannot be swapped for a symlink after
-// the check.
+// the check, and without blocking, so a FIFO swapped in is refused, not
+// waited on.
 func ReadFile(root, name string) ([]byte, error) {
 	real, fi, err := Resolve(root, name)
 	if err != nil {
@@ -209,11 +210,14 @@ func ReadFile(root, name string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, &Error{Path: asked, Reason: "is not a regular file", Err: fs.ErrInvalid}
 	}
-	f, err := os.OpenFile(filepath.Join(root, filepath.FromSlash(real)), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := os.OpenFile(filepath.Join(root, filepath.FromSlash(real)), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, &Error{Path: asked, Reason: "cannot be read: " + errText(err), Err: err}
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, &Error{Path: asked, Reason: "is not a regular file", Err: fs.ErrInvalid}
+	}
 	return io.ReadAll(f)
 }
 
