@@ -33,9 +33,10 @@ fixture multi 110 false
 fixture features 60 false
 fixture tested 30 true
 
-# drvpaths OUT ARGS… COPY…: evaluates the drvPaths of each copy's program,
-# packages, binaries and test runs into OUT, one line per copy, with the
-# plan messages in OUT.log.
+# drvpaths OUT ARGS… -- COPY…: evaluates the drvPaths of each copy's
+# program, packages, binaries and test runs into OUT, one line per copy,
+# with the plan messages in OUT.log; plans are kept under $xdg.
+xdg=$TMP/xdg
 drvpaths() {
   local out=$1; shift
   local opts=() expr
@@ -46,7 +47,7 @@ drvpaths() {
       builtins.concatStringsSep \" \" ([ a.drvPath ] ++ map (d: d.drvPath)
         (builtins.attrValues a.packages ++ builtins.attrValues a.binaries ++ builtins.attrValues a.tests));
   in builtins.concatStringsSep \"\\n\" (map drvs [ $* ])"
-  XDG_CACHE_HOME="$TMP/xdg" nix-instantiate -v "${opts[@]}" --plugin-files "$PLUGIN" --read-write-mode --eval --strict \
+  XDG_CACHE_HOME="$xdg" nix-instantiate -v "${opts[@]}" --plugin-files "$PLUGIN" --read-write-mode --eval --strict \
     --json -E "$expr" > "$out.json" 2> "$out.log" || { tail -30 "$out.log" >&2; fail "evaluation ${opts[*]} failed"; }
   # Nix prints the JSON string with \n escapes (2.34 adds a newline).
   sed -e 's/^"//' -e 's/"$//' -e 's/\\n/\n/g' "$out.json" | awk 'NF' > "$out"
@@ -95,8 +96,12 @@ done
 say "ok: every body edit of multi reused the plan"
 
 # Another process finds the plans (the plugin's code is identified, so
-# plans are kept on disk): multi's last copy again, cache on.
-drvpaths "$TMP/again" -- "${copies[110]}"
+# plans are kept on disk): multi's first copy, twice, with a cache of its
+# own.
+mkdir -p "$TMP/xdg2"
+xdg=$TMP/xdg2
+drvpaths "$TMP/first" -- "${copies[0]}"
+drvpaths "$TMP/again" -- "${copies[0]}"
 grep -q '(cached plan)' "$TMP/again.log" || { cat "$TMP/again.log"; fail "a new evaluation did not reuse the plan on disk"; }
-[ "$(cat "$TMP/again")" = "$(sed -n 111p "$TMP/cached")" ] || fail "the plan on disk gives other derivations"
+[ "$(cat "$TMP/again")" = "$(sed -n 1p "$TMP/cached")" ] || fail "the plan on disk gives other derivations"
 say "ok: a new evaluation reuses the plan kept on disk"
