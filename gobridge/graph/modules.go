@@ -33,11 +33,12 @@ type modules struct {
 
 // moduleIndexEntry remembers, per module version, the store path its
 // content was added as and its go.mod, so a later evaluation needs no
-// network. The go.mod is checked against go.sum. The store path is trusted
-// as Nix trusts its store once ZipSum, the go.sum hash its content was
-// verified against when it entered the store, is go.sum's: a store path
-// never changes, so it is not hashed again (an entry without ZipSum, from
-// an older planner, is checked once).
+// network. The go.mod is checked against go.sum. The store path is not
+// hashed again when ZipSum, the go.sum hash its content was verified
+// against when it entered the store, is go.sum's (a store path never
+// changes); what is trusted is the entry, read only if it is this user's
+// own file (plancache.ReadOwnFile). An entry without ZipSum, from an
+// older planner, is checked once.
 type moduleIndexEntry struct {
 	StorePath string `json:"storePath"`
 	ZipSum    string `json:"zipSum,omitempty"`
@@ -257,12 +258,5 @@ func writeModuleIndex(mod module.Version, e moduleIndexEntry) {
 		return
 	}
 	data, _ := json.Marshal(e)
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".index-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(data)
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), file) != nil {
-		os.Remove(tmp.Name())
-	}
+	plancache.WriteOwnFile(file, data)
 }

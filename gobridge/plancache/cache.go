@@ -111,16 +111,9 @@ func (c *Cache) Put(k Key, v []byte) {
 	if c.Dir == "" || os.MkdirAll(c.Dir, 0o700) != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(c.Dir, ".plan-*")
-	if err != nil {
-		return
+	if WriteOwnFile(c.file(k), append(fileHeader(k, v), v...)) == nil {
+		c.trim()
 	}
-	_, werr := tmp.Write(append(fileHeader(k, v), v...))
-	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), c.file(k)) != nil {
-		os.Remove(tmp.Name())
-		return
-	}
-	c.trim()
 }
 
 // Remove forgets the plan kept under k (one that turned out unusable).

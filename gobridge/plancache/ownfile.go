@@ -38,6 +38,29 @@ func ReadOwnFile(name string, limit int64) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, limit))
 }
 
+// WriteOwnFile replaces the file name with data atomically: it writes a
+// temporary file beside it (mode 0600) and renames it over name, so a
+// reader sees the old content or the new, never part of either, and
+// concurrent writers do not share the temporary file.
+func WriteOwnFile(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+"-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr == nil && cerr == nil {
+		if werr = os.Rename(tmp.Name(), name); werr == nil {
+			return nil
+		}
+	}
+	os.Remove(tmp.Name())
+	if werr != nil {
+		return werr
+	}
+	return cerr
+}
+
 // ownedPrivately checks that fi is owned by this process's user and
 // writable by no one else.
 func ownedPrivately(fi os.FileInfo) error {
