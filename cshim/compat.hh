@@ -542,14 +542,29 @@ inline nix::StorePath writeDerivation(nix::EvalState & state, const nix::Derivat
 #endif
 }
 
-// isInputAddressed is whether output has an input-addressed path.
+// outputIs is whether output is of the kind T (e.g.
+// nix::DerivationOutput::InputAddressed, CAFloating, Deferred).
 // 2.8: `output.raw()`. 2.34: `output.raw` is a member.
-inline bool isInputAddressed(const nix::DerivationOutput & output)
+template<typename T>
+inline bool outputIs(const nix::DerivationOutput & output)
 {
 #if GOGRAPH_NIX_2_34
-    return std::holds_alternative<nix::DerivationOutput::InputAddressed>(output.raw);
+    return std::holds_alternative<T>(output.raw);
 #else
-    return std::holds_alternative<nix::DerivationOutput::InputAddressed>(output.raw());
+    return std::holds_alternative<T>(output.raw());
+#endif
+}
+
+// caDerivationsEnabled is whether the ca-derivations experimental feature
+// is enabled.
+// 2.8: `settings.isExperimentalFeatureEnabled`. 2.34:
+// `experimentalFeatureSettings.isEnabled`.
+inline bool caDerivationsEnabled()
+{
+#if GOGRAPH_NIX_2_34
+    return nix::experimentalFeatureSettings.isEnabled(nix::Xp::CaDerivations);
+#else
+    return nix::settings.isExperimentalFeatureEnabled(nix::Xp::CaDerivations);
 #endif
 }
 

@@ -92,12 +92,12 @@ struct Converter {
         if (drv.outputs.empty())
             throwInternalError(state, pos, "derivation '%s' has no outputs", drvPath);
 
+        // In the order of the derivation's "outputs", as `derivation` lists
+        // them (checked by writePlan).
         GcValueMap<std::string> outputs;
-        std::vector<std::string> outputNames;
-        for (auto & [name, _] : drv.outputs) {
+        auto & outputNames = drv.outputNames;
+        for (auto & name : outputNames)
             outputs[name] = state.allocValue();
-            outputNames.push_back(name);
-        }
         auto names = state.allocValue();
         mkList(state, *names, outputNames.size(),
             [&](size_t i, nix::Value & elem) { mkString(state, elem, outputNames[i]); });

@@ -22,6 +22,7 @@ Plan parsePlan(const nlohmann::json & ok)
             .drvPath = d.at("drvPath"),
             .aterm = d.at("aterm"),
             .outputs = d.at("outputs"),
+            .outputNames = d.at("outputNames"),
         });
     plan.value = ok.at("value");
     if (auto m = ok.find("messages"); m != ok.end())

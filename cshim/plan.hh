@@ -28,7 +28,8 @@ struct PlannedDerivation {
     std::string name;
     std::string drvPath;
     std::string aterm;                           // the exact .drv text
-    std::map<std::string, std::string> outputs;  // output name → store path
+    std::map<std::string, std::string> outputs;  // output name → store path or placeholder
+    std::vector<std::string> outputNames;        // in the order of the derivation's "outputs"
 };
 
 // TempDirs removes the planner's scratch directories (downloaded modules the

@@ -11,7 +11,7 @@ namespace gograph {
 // error messages list them.
 static const std::vector<std::string> knownAttrs = {
     "src", "subPackages", "excludedPackages", "tags", "ldflags", "gcflags", "asmflags", "goos", "goarch",
-    "cgo", "cc", "tests", "go", "builder", "system",
+    "cgo", "cc", "tests", "contentAddressed", "go", "builder", "system",
 };
 
 // forceAttr forces the attribute attr and checks that its type is one of
@@ -228,6 +228,18 @@ nlohmann::json planRequest(nix::EvalState & state, PrimOpPos pos, nix::Value & a
     for (auto name : {"cgo", "tests"})
         if (auto attr = get(name))
             request[name] = boolOf(forceAttr(state, *attr, {nix::nBool}, "a Boolean"));
+    // Content-addressed compiles unless told otherwise, if Nix can build
+    // them.
+    request["contentAddressed"] = caDerivationsEnabled();
+    if (auto attr = get("contentAddressed")) {
+        auto & v = forceAttr(state, *attr, {nix::nBool, nix::nNull}, "a Boolean or null");
+        if (v.type() == nix::nBool) {
+            if (boolOf(v) && !caDerivationsEnabled())
+                throwError(state, attrPos(*attr), "contentAddressed = true needs the 'ca-derivations' experimental "
+                    "feature (experimental-features = ca-derivations)");
+            request["contentAddressed"] = boolOf(v);
+        }
+    }
     if (auto attr = get("cc"))
         request["cc"] = storeString(state, *attr, true);
     request["go"] = storeString(state, go, true);

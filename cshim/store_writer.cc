@@ -36,7 +36,7 @@ static std::map<std::string, nix::StorePath> staticOutputPaths(nix::EvalState & 
     std::map<std::string, nix::StorePath> paths;
     std::optional<nix::DrvHash> masked;
     for (auto & [name, output] : drv.outputs) {
-        if (isInputAddressed(output)) {
+        if (outputIs<nix::DerivationOutput::InputAddressed>(output)) {
             if (!masked)
                 masked = nix::hashDerivationModulo(*state.store, drv, true);
             if (masked->kind == nix::DrvHash::Kind::Regular)
@@ -108,28 +108,51 @@ static void writeSource(nix::EvalState & state, PrimOpPos pos, const PlannedSour
             src.name, root, path, src.path);
 }
 
-// checkOutputs checks that the output paths of drv are those Nix computes
-// and those the planner announced.
+// checkOutputs checks that the outputs of drv, written as drvPath, are
+// those Nix computes and those the planner announced: a static path where
+// Nix computes one, and where it does not (floating content-addressed or
+// deferred, as derivationStrict makes them) the placeholder that stands for
+// the output until it is built, with the output's environment variable as
+// derivationStrict sets it.
 static void checkOutputs(nix::EvalState & state, PrimOpPos pos, const PlannedDerivation & planned,
-    const nix::Derivation & drv)
+    const nix::StorePath & drvPath, const nix::Derivation & drv)
 {
     auto computed = staticOutputPaths(state, drv);
+    std::optional<nix::DrvHash> masked;
     for (auto & [name, output] : drv.outputs) {
-        auto c = computed.find(name);
-        if (c == computed.end())
+        std::string path, env;
+        if (auto c = computed.find(name); c != computed.end())
+            path = env = state.store->printStorePath(c->second);
+        else if (outputIs<nix::DerivationOutput::CAFloating>(output)) {
+            path = caOutputPlaceholder(state, drvPath, name);
+            env = nix::hashPlaceholder(name);
+        } else if (outputIs<nix::DerivationOutput::Deferred>(output)) {
+            if (!masked)
+                masked = nix::hashDerivationModulo(*state.store, drv, true);
+            if (masked->kind != nix::DrvHash::Kind::Deferred)
+                throwInternalError(state, pos, "output '%s' of derivation '%s' is deferred, but it depends on no "
+                    "content-addressed derivation", name, planned.drvPath);
+            path = caOutputPlaceholder(state, drvPath, name);
+        } else
             throwInternalError(state, pos, "output '%s' of derivation '%s' has no static path", name, planned.drvPath);
         auto p = planned.outputs.find(name);
-        auto path = state.store->printStorePath(c->second);
         if (p == planned.outputs.end() || p->second != path)
             throwInternalError(state, pos, "output '%s' of derivation '%s' is '%s', but the planner announced '%s'",
                 name, planned.drvPath, path, p == planned.outputs.end() ? "nothing" : p->second);
-        if (auto env = drv.env.find(name); env == drv.env.end() || env->second != path)
-            throwInternalError(state, pos, "derivation '%s' does not set the environment variable '%s' to its output path",
+        if (auto e = drv.env.find(name); e == drv.env.end() || e->second != env)
+            throwInternalError(state, pos, "derivation '%s' does not set the environment variable '%s' as Nix would",
                 planned.drvPath, name);
     }
     if (planned.outputs.size() != drv.outputs.size())
         throwInternalError(state, pos, "the planner announced %d outputs for derivation '%s', which has %d",
             planned.outputs.size(), planned.drvPath, drv.outputs.size());
+    // The order `derivation` lists them in: its "outputs", or just "out".
+    std::vector<std::string> order = {"out"};
+    if (auto listed = drv.env.find("outputs"); listed != drv.env.end())
+        order = nix::tokenizeString<std::vector<std::string>>(listed->second);
+    if (planned.outputNames != order || order.size() != drv.outputs.size())
+        throwInternalError(state, pos, "the planner announced the outputs '%s' for derivation '%s', which lists '%s'",
+            nix::concatStringsSep(" ", planned.outputNames), planned.drvPath, nix::concatStringsSep(" ", order));
 }
 
 // writeDerivation writes the planned derivation after checking its outputs,
@@ -142,11 +165,15 @@ static void writeDerivation(nix::EvalState & state, PrimOpPos pos, const Planned
     } catch (nix::Error & e) {
         throwInternalError(state, pos, "derivation '%s' is not valid: %s", planned.drvPath, e.info().msg.str());
     }
-    checkOutputs(state, pos, planned, *drv);
-    auto drvPath = writeDerivation(state, *drv, readOnlyMode());
+    // (The path first, without writing: outputs that are placeholders name
+    // it.)
+    auto drvPath = writeDerivation(state, *drv, true);
     if (state.store->printStorePath(drvPath) != planned.drvPath)
-        throwInternalError(state, pos, "derivation '%s' was written to '%s'", planned.drvPath,
+        throwInternalError(state, pos, "derivation '%s' would be written to '%s'", planned.drvPath,
             state.store->printStorePath(drvPath));
+    checkOutputs(state, pos, planned, drvPath, *drv);
+    if (!readOnlyMode())
+        writeDerivation(state, *drv, false);
     recordDrvHash(state, drvPath, *drv);
 }
 

@@ -17,6 +17,13 @@
 #   doCheck            true     the result depends on every tested package's
 #                               tests passing (one derivation per package)
 #   checkFlags         [ ]      test flags: "-run=…", "-skip=…", "-short", …
+#   contentAddressed   null     content-addressed compiles (early cutoff: an
+#                               edit that keeps a package's export data
+#                               rebuilds no importer); null: mode "plugin"
+#                               turns it on when the ca-derivations feature
+#                               is enabled, mode "ifd" leaves it off (Nix
+#                               cannot tell an expression); modes "dynamic"
+#                               and "monolithic" do not take true
 #   go                 the library's toolchain
 #   mode               "plugin" when builtins.goPackageGraph exists, else "ifd":
 #                      plan in a derivation and import the plan (no plugin);
@@ -56,6 +63,7 @@
 , cc ? defaultCc
 , doCheck ? true
 , checkFlags ? [ ]
+, contentAddressed ? null
 , go ? defaultGo
 , mode ? (if builtins ? goPackageGraph then "plugin" else "ifd")
 , lockFile ? null
@@ -77,6 +85,9 @@ let
     else if builtins.isPath src then src + "/${modRoot}"
     else "${src}/${modRoot}";
 
+  # What decides contentAddressed: the plugin (null: whether Nix has the
+  # ca-derivations feature), or the planner in mode ifd.
+  caArgs = if contentAddressed == null then { } else { inherit contentAddressed; };
   planArgs = {
     inherit subPackages excludedPackages tags gcflags asmflags cgo;
     src = moduleSrc;
@@ -90,9 +101,9 @@ let
   // (if goarch == null then { } else { inherit goarch; });
 
   modes = {
-    plugin = if builtins ? goPackageGraph then builtins.goPackageGraph (planArgs // { inherit system; })
+    plugin = if builtins ? goPackageGraph then builtins.goPackageGraph (planArgs // caArgs // { inherit system; })
       else throw "buildGoApplication: mode \"plugin\" needs the nix-gograph plugin (--option plugin-files …/libnix-gograph.so)";
-    ifd = import ./ifd.nix { inherit planner cacert system; } (planArgs // { lockFile = lockFile'; });
+    ifd = import ./ifd.nix { inherit planner cacert system; } (planArgs // caArgs // { lockFile = lockFile'; });
   };
   lockFile' = if lockFile != null then lockFile
     else if builtins.isPath moduleSrc then moduleSrc + "/gograph.lock" else "${moduleSrc}/gograph.lock";
@@ -135,7 +146,9 @@ let
   extras = { inherit graph packages graphDot tests testBinaries; binaries = graph.binaries; }
     // (if mode == "dynamic" then { inherit (dynamic) producer; } else { })
     // (if mode == "monolithic" then { gographCheckpointBuild = monolithic; } else { });
-  result' = if mode == "dynamic" then dynamic.app else if mode == "monolithic" then monolithic { } else app;
+  result' = if (mode == "dynamic" || mode == "monolithic") && contentAddressed == true
+    then throw "buildGoApplication: contentAddressed = true is for modes \"plugin\" and \"ifd\", not \"${mode}\""
+    else if mode == "dynamic" then dynamic.app else if mode == "monolithic" then monolithic { } else app;
 in
 result' // extras // {
   meta = defaultMeta // meta;

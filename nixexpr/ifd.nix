@@ -13,11 +13,13 @@
 , lockFile
 , subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
 , goos ? "", goarch ? "", cgo, cc ? null, tests
+, contentAddressed ? false
 }:
 
 let
   plan = import ./plan.nix { inherit planner cacert system; } {
-    inherit src go builder lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc tests;
+    inherit src go builder lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc tests
+      contentAddressed;
     mode = "ifd";
   };
   # The plan names store paths (the toolchain, modules); units.nix gives

@@ -9,6 +9,7 @@
 { src, go, builder ? null, lockFile, mode
 , subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
 , goos ? "", goarch ? "", cgo, cc ? null, tests
+, contentAddressed ? false
 }:
 
 let
@@ -31,7 +32,8 @@ let
       (builtins.attrValues moduleSources);
   }
   // (if builder == null then { } else { builder = storeInput (plain builder); })
-  // (if cgo then { cc = storeInput "${cc}"; } else { });
+  // (if cgo then { cc = storeInput "${cc}"; } else { })
+  // (if contentAddressed then { inherit contentAddressed; } else { });
   request = builtins.toJSON requestAttrs;
 in
 {

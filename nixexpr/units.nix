@@ -53,22 +53,33 @@ let
     { name = id; value = sourceOf p.sourceName p.dir p.files; }) ownSources);
 
   unitKey = u: if u.mode == "link" then "link ${u.id}" else u.id;
+  # With plan.contentAddressed (graph.Description) a compile is floating
+  # content-addressed with two outputs: "export", the export data other
+  # compiles read, and "out", the linker's object links read.
+  contentAddressed = plan.contentAddressed or false;
+  caAttrs = u: if contentAddressed && u.mode == "compile" then {
+    __contentAddressed = true;
+    outputHashMode = "recursive";
+    outputHashAlgo = "sha256";
+    outputs = [ "out" "export" ];
+  } else { };
+  archiveOf = u: d: if contentAddressed && u.mode == "compile" then units.${d}.export else units.${d};
   units = listToAttrs (map (u: { name = unitKey u; value = unitDrv u; }) plan.units);
   # The action with its placeholders filled in, left to right; "$$" (an
   # escaped "$") stays as it is, so a "$" the user wrote starts none.
   unitDrv = u:
     let source = u.inputs.source; in
-    derivation {
+    derivation (caAttrs u // {
       inherit (u) name;
       inherit system builder;
       passAsFile = [ "gographAction" ];
       gographAction = withContextOf (replaceStrings
         ([ "$$" ] ++ map (d: "$GOGRAPH_ARCHIVE{${d}}") u.inputs.deps
           ++ (if source == null then [ ] else [ "$GOGRAPH_SOURCE{${source}}" ]))
-        ([ "$$" ] ++ map (d: "${units.${d}}/pkg.a") u.inputs.deps
+        ([ "$$" ] ++ map (d: "${archiveOf u d}/pkg.a") u.inputs.deps
           ++ (if source == null then [ ] else [ "${sources.${source}}" ]))
         u.action) (inputsOf u);
-    };
+    });
 in
 {
   inherit (plan) modulePath goVersion;

@@ -4,7 +4,8 @@
 # tests/fixtures/webapp, vegeta (270 packages) and caddy (1017 packages, std
 # included). For each: a cold build of every derivation of the program, a
 # no-op, a leaf body edit, a deep body edit, a leaf edit adding an import,
-# mode monolithic with checkpoints for the same leaf edit, and evaluation
+# the first build and the leaf and deep edits with content-addressed
+# compiles (early cutoff), mode monolithic with checkpoints for the same leaf edit, and evaluation
 # alone with the plan cache missing and hitting. Then multi in each mode
 # (plugin, ifd, and dynamic on Nix 2.34) and Nix's fixed cost per
 # derivation. Prints seconds, derivations built and ratios (nix / go);
@@ -247,6 +248,20 @@ case_deep() {
   case_edit "deep${DEEP_LABEL:-}" "deep body edit ($(pkg_dir "$P_DEEP"))${DEEP_LABEL:-}" body "$P_DEEP" "$P_DEEP_PATTERN" -- "$@"
 }
 
+# case_ca: the program content-addressed (ca-derivations on, so the plugin
+# makes every compile a floating content-addressed derivation): its first
+# build (new derivations: every compile runs), then a leaf and a deep body
+# edit, where an unchanged export data stops the rebuild (early cutoff).
+case_ca() {
+  local nix
+  nix=$(NIX_CONFIG="$NIX_CONFIG"$'\n'"extra-experimental-features = ca-derivations" timed p_build)
+  row "content-addressed: first build" "$nix" "$P_GO_COLD" "$(built_count)" "$(plan_status "$TMP/build.log")"
+  note_fail "$nix"
+  NIX_CONFIG="$NIX_CONFIG"$'\n'"extra-experimental-features = ca-derivations" \
+    case_edit "leaf, CA" "leaf body edit, content-addressed" body "$P_LEAF" "$P_LEAF_PATTERN"
+  DEEP_LABEL=", content-addressed" NIX_CONFIG="$NIX_CONFIG"$'\n'"extra-experimental-features = ca-derivations" case_deep
+}
+
 # case_import: the leaf gains an import (the plan changes).
 case_import() { case_edit import "leaf import edit" import "$P_LEAF"; }
 
@@ -307,6 +322,7 @@ bench_program() {
   # shellcheck disable=SC2119
   case_deep
   case_import
+  case_ca
   case_checkpoint
   echo "$EVAL_ROWS"
   for n in "${NOTES[@]}"; do note "$n"; done

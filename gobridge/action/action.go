@@ -4,7 +4,8 @@
 // builder fills in at build time:
 //
 //	$WORK  the builder's scratch directory (as in `go build -n` output)
-//	$out   the derivation's output directory (only in Install.To)
+//	$out   the derivation's output directories (only in Install: To is
+//	       relative to the output Install.Output names)
 //
 // Every string of an Action except Package and Mode is such a template:
 // "$$" stands for one "$" (Literal), so strings the user wrote ("-X
@@ -80,12 +81,19 @@ type Pack struct {
 	Objects []string `json:"objects"`
 }
 
-// Install copies From to To, a path relative to $out.
+// Install copies From to To, a path relative to the output Output ("out"
+// if empty).
 type Install struct {
 	From       string `json:"from"`
 	To         string `json:"to"`
 	Executable bool   `json:"executable,omitempty"`
+	Output     string `json:"output,omitempty"`
 }
+
+// ExportOutput is the output of a compile split in two (Install.Output)
+// that holds the package's export data, which importers' compiles read;
+// its "out" then holds the linker's object, which links read.
+const ExportOutput = "export"
 
 // ArchiveName is the file a compile derivation leaves in $out: the
 // package's archive, as importcfg files of its dependents name it.

@@ -14,10 +14,11 @@ import (
 	"github.com/nix-gograph/nix-gograph/gobridge/action"
 )
 
-// Run performs a with work as $WORK and out as $out, writing tool output to
-// log. Errors name the package and the step that failed.
-func Run(a *action.Action, work, out string, log io.Writer) error {
-	r := &runner{a: a, work: work, out: out, log: log}
+// Run performs a with work as $WORK and outputs as the derivation's output
+// directories by name ("out" at least), writing tool output to log. Errors
+// name the package and the step that failed.
+func Run(a *action.Action, work string, outputs map[string]string, log io.Writer) error {
+	r := &runner{a: a, work: work, outputs: outputs, log: log}
 	for _, src := range a.Sources {
 		if err := copyTree(src.StorePath, r.expand(src.Dir)); err != nil {
 			return r.fail("copying sources", err)
@@ -32,9 +33,10 @@ func Run(a *action.Action, work, out string, log io.Writer) error {
 }
 
 type runner struct {
-	a         *action.Action
-	work, out string
-	log       io.Writer
+	a       *action.Action
+	work    string
+	outputs map[string]string
+	log     io.Writer
 }
 
 // expand fills in the template s (action.Literal): "$WORK" is the scratch
@@ -129,7 +131,15 @@ func (r *runner) run(run *action.Run) error {
 }
 
 func (r *runner) install(in *action.Install) error {
-	to := filepath.Join(r.out, in.To)
+	name := in.Output
+	if name == "" {
+		name = "out"
+	}
+	out, ok := r.outputs[name]
+	if !ok {
+		return r.fail("install", fmt.Errorf("the derivation has no output %q", name))
+	}
+	to := filepath.Join(out, in.To)
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return r.fail("install", err)
 	}

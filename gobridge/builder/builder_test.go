@@ -32,7 +32,7 @@ func TestPackAppendsObjectsLikeCmdGo(t *testing.T) {
 }
 
 func TestRunStepsAndInstall(t *testing.T) {
-	work, out := t.TempDir(), t.TempDir()
+	work, out, export := t.TempDir(), t.TempDir(), t.TempDir()
 	src := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(src, "in.txt"), []byte("source"), 0o444))
 	a := &action.Action{
@@ -44,10 +44,14 @@ func TestRunStepsAndInstall(t *testing.T) {
 			{Copy: &action.Copy{From: "$WORK/src/p/in.txt", To: "$WORK/obj/copy.txt"}},
 			{Install: &action.Install{From: "$WORK/obj/cfg", To: "pkg.a"}},
 			{Install: &action.Install{From: "$WORK/obj/copy.txt", To: "bin/tool", Executable: true}},
+			{Install: &action.Install{From: "$WORK/obj/copy.txt", To: "pkg.a", Output: action.ExportOutput}},
 		},
 	}
 	var log bytes.Buffer
-	require.NoError(t, Run(a, work, out, &log))
+	require.NoError(t, Run(a, work, map[string]string{"out": out, "export": export}, &log))
+	exported, err := os.ReadFile(filepath.Join(export, "pkg.a"))
+	require.NoError(t, err)
+	assert.Equal(t, "source", string(exported))
 	cfg, err := os.ReadFile(filepath.Join(out, "pkg.a"))
 	require.NoError(t, err)
 	assert.Equal(t, "work="+work+"\n", string(cfg))
@@ -61,7 +65,7 @@ func TestRunFailureNamesPackageAndShowsOutput(t *testing.T) {
 		{Run: &action.Run{Dir: "$WORK", Args: []string{"/bin/sh", "-c", "echo 'x.go:1: syntax error' >&2; exit 2"}}},
 	}}
 	var log bytes.Buffer
-	err := Run(a, t.TempDir(), t.TempDir(), &log)
+	err := Run(a, t.TempDir(), map[string]string{"out": t.TempDir()}, &log)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "compile example.com/broken")
 	assert.True(t, strings.HasPrefix(log.String(), "# example.com/broken\n"), log.String())

@@ -61,6 +61,16 @@ type Description struct {
 	Units []*UnitDesc `json:"units"`
 	// Tests are the test binaries, by package under test.
 	Tests map[string]*TestDesc `json:"tests"`
+	// ContentAddressed makes every compile unit a floating
+	// content-addressed derivation (__contentAddressed, recursive sha256)
+	// with two outputs: action.ExportOutput, the export data, which the
+	// ArchiveRef of a compile names, and "out", the linker's object, which
+	// the ArchiveRef of a link names. A body edit that leaves a package's
+	// export data as it was then rebuilds that package and the links only:
+	// Nix finds its importers' resolved derivations built already. Every
+	// derivation depending on a compile is deferred (its output paths are
+	// known once its inputs are built).
+	ContentAddressed bool `json:"contentAddressed,omitempty"`
 }
 
 // ModuleDesc is a third-party module version and the store path holding its
@@ -140,7 +150,8 @@ func SourceRef(id string) string { return "$GOGRAPH_SOURCE{" + id + "}" }
 // path.
 func describe(src string, planned *plan.Result, modules map[module.Version]string) (*Description, error) {
 	d := &Description{ModulePath: planned.ModulePath, GoVersion: planned.GoVersion,
-		Modules: map[string]*ModuleDesc{}, Packages: map[string]*PackageDesc{}, Tests: map[string]*TestDesc{}}
+		Modules: map[string]*ModuleDesc{}, Packages: map[string]*PackageDesc{}, Tests: map[string]*TestDesc{},
+		ContentAddressed: planned.LinkObj}
 	for mod, storePath := range modules {
 		d.Modules[mod.String()] = &ModuleDesc{Path: mod.Path, Version: mod.Version, StorePath: storePath}
 	}

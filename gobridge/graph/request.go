@@ -25,10 +25,14 @@ type Request struct {
 	// CC is the C toolchain (holding bin/cc), needed with CGO.
 	CC *StoreInput `json:"cc,omitempty"`
 	// Tests asks for the test binaries of the planned main-module packages.
-	Tests   bool       `json:"tests"`
-	System  string     `json:"system"`
-	Go      StoreInput `json:"go"`
-	Builder StoreInput `json:"builder"`
+	Tests bool `json:"tests"`
+	// ContentAddressed makes the compile derivations content-addressed,
+	// each with two outputs (Description.ContentAddressed), so an edit that
+	// leaves a package's export data as it was rebuilds no importer.
+	ContentAddressed bool       `json:"contentAddressed,omitempty"`
+	System           string     `json:"system"`
+	Go               StoreInput `json:"go"`
+	Builder          StoreInput `json:"builder"`
 	// Policy is what Nix's settings allow planning to do; the shim fills
 	// it from Nix's settings, never from the user's attributes.
 	Policy Policy `json:"policy"`
@@ -127,6 +131,7 @@ func (r *Request) PlanConfig() *plan.Config {
 		GOARCH:   r.GOARCH,
 		CGO:      r.CGO,
 		Tests:    r.Tests,
+		LinkObj:  r.ContentAddressed,
 	}
 	if r.CGO {
 		cfg.CC = r.CC.Path + "/bin/cc"

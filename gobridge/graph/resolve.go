@@ -129,19 +129,27 @@ func (r *resolved) unit(req *Request, desc *Description, u *UnitDesc,
 		}
 		srcs = append(srcs, path)
 	}
-	var deps []*Derivation
+	// A compile reads the export data of its dependencies, a link their
+	// linker's objects (Description.ContentAddressed); without the split
+	// both are the archive in "out".
+	output := "out"
+	if desc.ContentAddressed && u.Mode == "compile" {
+		output = action.ExportOutput
+	}
+	deps := map[string]outputRef{}
 	for _, ip := range in.Deps {
 		dep := archives[ip]
 		if dep == nil {
 			return nil, fmt.Errorf("graph: %s needs %s, which has no compile derivation", u.ID, ip)
 		}
-		deps = append(deps, dep)
+		deps[ip] = outputRef{dep, output}
 	}
 	actionJSON, err := fillPlaceholders(u.Action, func(ip string) (string, error) {
-		if !slices.Contains(in.Deps, ip) {
+		dep, ok := deps[ip]
+		if !ok {
 			return "", fmt.Errorf("graph: %s names the archive of %s, which is not among its inputs", u.ID, ip)
 		}
-		return archives[ip].Outputs["out"] + "/" + action.ArchiveName, nil
+		return dep.path() + "/" + action.ArchiveName, nil
 	}, func(id string) (string, error) {
 		if in.Source == nil || *in.Source != id {
 			return "", fmt.Errorf("graph: %s names the files of %s, which are not among its inputs", u.ID, id)
@@ -152,5 +160,6 @@ func (r *resolved) unit(req *Request, desc *Description, u *UnitDesc,
 		return nil, err
 	}
 	env := map[string]string{"gographAction": actionJSON, "passAsFile": "gographAction"}
-	return r.drvs.add(u.Name, env, deps, srcs, extra...)
+	ca := desc.ContentAddressed && u.Mode == "compile"
+	return r.drvs.add(u.Name, env, slices.Collect(maps.Values(deps)), srcs, ca, extra...)
 }

@@ -337,3 +337,64 @@ func sourcePaths(res *Result) []string {
 	}
 	return paths
 }
+
+// TestSynthesizeContentAddressed plans the multi fixture content-addressed:
+// every compile is floating content-addressed with the outputs out and
+// export, names its dependencies' export and reads them as inputs; links
+// name and read the dependencies' out and are deferred; every output not
+// known until built is announced as Nix's placeholder for it. (go-nix does
+// not read derivations with two content-addressed outputs; the ATerm is
+// checked as text. TestDrvSetContentAddressedMatchesNix checks the hashing.)
+func TestSynthesizeContentAddressed(t *testing.T) {
+	isolateModuleIndex(t)
+	req := synthesizeRequest("../../tests/fixtures/multi", false)
+	req.ContentAddressed = true
+	cfg := req.PlanConfig()
+	cfg.GoRoot = synthGoRoot(t)
+	planned, err := plan.Plan(cfg)
+	require.NoError(t, err)
+	desc, err := describe(cfg.Dir, planned, nil)
+	require.NoError(t, err)
+	require.True(t, desc.ContentAddressed)
+	res, err := synthesize(req, cfg.Dir, desc, nil, false)
+	require.NoError(t, err)
+
+	inputDrv := regexp.MustCompile(`\("(/nix/store/[^"]+\.drv)",\[([^\]]*)\]\)`)
+	kinds := map[string]int{}
+	for _, d := range res.Derivations {
+		for _, name := range d.OutputNames {
+			assert.Equal(t, downstreamPlaceholder(d.DrvPath, name), d.Outputs[name], "%s: output %s", d.Name, name)
+		}
+		read := `"out"`
+		if strings.HasPrefix(d.Name, "go-") {
+			kinds["compile"]++
+			read = `"export"`
+			assert.Equal(t, []string{"out", "export"}, d.OutputNames, d.Name)
+			assert.True(t, strings.HasPrefix(d.ATerm, `Derive([("export","","r:sha256",""),("out","","r:sha256","")],`), d.Name)
+			for _, o := range caOutputs {
+				assert.Contains(t, d.ATerm, `("`+o+`","`+hashPlaceholder(o)+`")`, "%s: $%s", d.Name, o)
+			}
+			assert.Contains(t, d.ATerm, `("outputs","out export")`, d.Name)
+			assert.Contains(t, d.ATerm, `-linkobj`, d.Name)
+		} else {
+			kinds["link"]++
+			assert.Equal(t, []string{"out"}, d.OutputNames, d.Name)
+			assert.True(t, strings.HasPrefix(d.ATerm, `Derive([("out","","","")],`), "%s is deferred", d.Name)
+			assert.Contains(t, d.ATerm, `("out","")`, d.Name)
+		}
+		// Each dependency's archive is named through the placeholder of the
+		// output the derivation reads, and only that output is an input.
+		for _, m := range inputDrv.FindAllStringSubmatch(d.ATerm, -1) {
+			if m[1] == synthBuilderDrv {
+				continue
+			}
+			kinds["read "+read]++
+			assert.Equal(t, read, m[2], "%s reads %s", d.Name, m[1])
+			assert.Contains(t, d.ATerm, downstreamPlaceholder(m[1], strings.Trim(read, `"`))+"/pkg.a", d.Name)
+		}
+	}
+	assert.Equal(t, len(res.Derivations)-1, kinds["compile"])
+	assert.Equal(t, 1, kinds["link"])
+	assert.Positive(t, kinds[`read "export"`], "compiles read their dependencies' export data")
+	assert.Equal(t, kinds["compile"], kinds[`read "out"`], "the link reads every compile's object")
+}

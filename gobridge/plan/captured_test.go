@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nix-gograph/nix-gograph/gobridge/action"
 )
 
 // The scripts in testdata/n are what every supported Go release printed for
@@ -353,4 +355,54 @@ func TestWriteContentKeepsModinfo(t *testing.T) {
 	}
 	assert.Equal(t, "packagefile fmt="+ArchiveRef("fmt")+"\nmodinfo \"build\\t-gcflags=-D=$$WORK/x -D=/src/m/y\"\n",
 		ub.writeContent(st, rw))
+}
+
+// TestPlanCapturedLinkObj splits every compile of each release's cgo
+// capture (assembly, cgo and plain packages, standard library included):
+// the compile writes the linker's object apart, the objects cmd/go packs go
+// into it, and the two archives are installed in their outputs.
+func TestPlanCapturedLinkObj(t *testing.T) {
+	for _, v := range capturedVersions(t) {
+		for _, c := range captures(t, v) {
+			if c.name != "cgo" {
+				continue
+			}
+			t.Run(v, func(t *testing.T) {
+				sections, err := parseScript(c.script, c.root)
+				require.NoError(t, err)
+				ub := newUnitBuilder(&Config{Dir: c.root, LinkObj: true, CC: "/usr/bin/gcc"}, nil, sections, nil)
+				packed := 0
+				for _, s := range sections {
+					pkg := &Package{ImportPath: s.pkg, Dir: c.root}
+					if !strings.HasPrefix(s.pkg, "example.com/") {
+						pkg = &Package{ImportPath: s.pkg, Standard: true}
+					}
+					units, err := ub.units(s, pkg)
+					require.NoError(t, err, s.pkg)
+					compile := units[0].Action
+					compiles := 0
+					for _, st := range compile.Steps {
+						switch {
+						case st.Run != nil && strings.HasSuffix(st.Run.Args[0], compileCmd):
+							compiles++
+							assert.Equal(t, []string{"-o", pkgArchive, "-linkobj", linkArchive}, st.Run.Args[1:5], s.pkg)
+						case st.Pack != nil:
+							packed++
+							assert.Equal(t, linkArchive, st.Pack.Archive, s.pkg)
+						}
+					}
+					assert.Equal(t, 1, compiles, s.pkg)
+					n := len(compile.Steps)
+					assert.Equal(t, []action.Step{
+						{Install: &action.Install{From: pkgArchive, To: action.ArchiveName, Output: action.ExportOutput}},
+						{Install: &action.Install{From: linkArchive, To: action.ArchiveName}},
+					}, compile.Steps[n-2:], s.pkg)
+					for _, u := range units[1:] {
+						assert.NotContains(t, fmt.Sprint(u.Action), "_link_.a", "a link reads archives as before")
+					}
+				}
+				assert.Positive(t, packed, "the capture packs assembly and C objects")
+			})
+		}
+	}
 }

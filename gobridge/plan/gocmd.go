@@ -59,6 +59,11 @@ type Config struct {
 	Tests bool
 	// Vendor plans with the module's vendor/ directory (-mod=vendor).
 	Vendor bool
+	// LinkObj splits every compile in two outputs (compile -linkobj, as
+	// Bazel's rules_go does): the export data importers' compiles read,
+	// and the linker's object links read, so that importers depend only on
+	// a package's API (early cutoff with content-addressed derivations).
+	LinkObj bool
 	// Sandbox, if enabled, runs every process planning starts in a
 	// sandbox; its ReadOnly paths are visible there besides GoRoot, Dir,
 	// ModCache and the module store paths of ModuleDirs. nil runs them

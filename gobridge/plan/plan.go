@@ -24,6 +24,9 @@ type Result struct {
 	Units []*Unit
 	// Tests are the test binaries (with Config.Tests).
 	Tests *Tests
+	// LinkObj is Config.LinkObj: every compile unit installs its export
+	// data in the output action.ExportOutput, its linker's object in "out".
+	LinkObj bool
 }
 
 // Plan asks cfg's toolchain how to build cfg's packages. An error names its
@@ -105,7 +108,7 @@ func Plan(cfg *Config) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{ModulePath: modulePath, GoVersion: goVersion, Packages: pkgs, Units: units}
+	res := &Result{ModulePath: modulePath, GoVersion: goVersion, Packages: pkgs, Units: units, LinkObj: cfg.LinkObj}
 	if cfg.Tests {
 		known := map[string]bool{}
 		for _, u := range units {

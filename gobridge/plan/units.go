@@ -69,13 +69,14 @@ type unitBuilder struct {
 	toolEnv    []string
 	objdirPkg  map[string]string // "b012" -> import path
 	// flags are the ldflags, gcflags and asmflags as cmd/go reads them.
-	flags map[string]userFlag
+	flags   map[string]userFlag
+	linkObj bool // Config.LinkObj
 }
 
 func newUnitBuilder(cfg *Config, toolEnv []string, sections []*section, probes compilerProbes) *unitBuilder {
 	u := &unitBuilder{moduleRoot: cfg.Dir, moduleDirs: cfg.ModuleDirs, modCache: cfg.ModCache,
 		goRoot: cfg.GoRoot, cc: cfg.CC, probes: probes, toolEnv: toolEnv, objdirPkg: map[string]string{},
-		flags: userFlagsOf(cfg)}
+		flags: userFlagsOf(cfg), linkObj: cfg.LinkObj}
 	for _, s := range sections {
 		if s.objdir != "" {
 			u.objdirPkg[strings.TrimPrefix(s.objdir, "$WORK/")] = s.pkg
@@ -117,8 +118,14 @@ func (u *unitBuilder) units(s *section, pkg *Package) ([]*Unit, error) {
 	if err := u.fill(compile, s, pkg, s.stmts[:linkAt], false); err != nil {
 		return nil, err
 	}
-	compile.Action.Steps = append(compile.Action.Steps, action.Step{Install: &action.Install{
-		From: action.WorkVar + "/obj/_pkg_.a", To: action.ArchiveName}})
+	if u.linkObj {
+		if err := splitLinkObj(compile); err != nil {
+			return nil, err
+		}
+	} else {
+		compile.Action.Steps = append(compile.Action.Steps, action.Step{Install: &action.Install{
+			From: pkgArchive, To: action.ArchiveName}})
+	}
 	units := []*Unit{compile}
 	if linkAt < len(s.stmts) {
 		link := &Unit{ImportPath: s.pkg, Mode: "link"}
@@ -131,6 +138,45 @@ func (u *unitBuilder) units(s *section, pkg *Package) ([]*Unit, error) {
 		units = append(units, link)
 	}
 	return units, nil
+}
+
+// pkgArchive is where a compile leaves the package's archive, and
+// linkArchive the linker's object of a split compile (splitLinkObj).
+const (
+	pkgArchive  = action.WorkVar + "/obj/_pkg_.a"
+	linkArchive = action.WorkVar + "/obj/_link_.a"
+)
+
+// splitLinkObj makes the compile unit leave the package's export data
+// and the linker's object apart, as `go tool compile -linkobj` writes
+// them: its compile gets "-linkobj" right after cmd/go's "-o", the objects
+// cmd/go packs into the archive (assembly, cgo's C) go into the linker's
+// object instead, and the export data is installed in the output
+// action.ExportOutput, the linker's object in "out". The linker skips the
+// export data of an archive, so links read the same objects as before.
+func splitLinkObj(compile *Unit) error {
+	a := &compile.Action
+	compiled := 0
+	for i := range a.Steps {
+		switch st := &a.Steps[i]; {
+		case st.Run != nil && strings.HasSuffix(st.Run.Args[0], compileCmd):
+			args := st.Run.Args
+			if len(args) < 3 || args[1] != "-o" || args[2] != pkgArchive {
+				return fmt.Errorf("plan: the compile of %s does not start with -o %s", compile.ImportPath, pkgArchive)
+			}
+			st.Run.Args = slices.Concat(args[:3], []string{"-linkobj", linkArchive}, args[3:])
+			compiled++
+		case st.Pack != nil && st.Pack.Archive == pkgArchive:
+			st.Pack.Archive = linkArchive
+		}
+	}
+	if compiled != 1 {
+		return fmt.Errorf("plan: %s has %d compiles, not one", compile.ImportPath, compiled)
+	}
+	a.Steps = append(a.Steps,
+		action.Step{Install: &action.Install{From: pkgArchive, To: action.ArchiveName, Output: action.ExportOutput}},
+		action.Step{Install: &action.Install{From: linkArchive, To: action.ArchiveName}})
+	return nil
 }
 
 // fill converts statements into u's action steps. Every string is turned

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/action"
 	"github.com/nix-gograph/nix-gograph/gobridge/builder"
@@ -33,9 +34,17 @@ func run() error {
 	if err := json.Unmarshal(data, &a); err != nil {
 		return fmt.Errorf("reading action: %w", err)
 	}
-	out := os.Getenv("out")
-	if out == "" {
-		return fmt.Errorf("$out is not set")
+	// Every output the derivation declares ($outputs, or just "out") must
+	// exist when the build ends.
+	outputs := map[string]string{}
+	names := strings.Fields(os.Getenv("outputs"))
+	if len(names) == 0 {
+		names = []string{"out"}
+	}
+	for _, name := range names {
+		if outputs[name] = os.Getenv(name); outputs[name] == "" {
+			return fmt.Errorf("$%s is not set", name)
+		}
 	}
 	tmp := os.Getenv("TMPDIR")
 	if tmp == "" {
@@ -45,8 +54,10 @@ func run() error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
+	for _, out := range outputs {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return err
+		}
 	}
-	return builder.Run(&a, work, out, os.Stderr)
+	return builder.Run(&a, work, outputs, os.Stderr)
 }
