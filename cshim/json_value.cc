@@ -114,7 +114,8 @@ struct Converter {
                 attrs.insert(state.symbols.create(other), value);
             outputs[name]->mkAttrs(attrs);
         }
-        auto v = outputs.count("out") ? outputs["out"] : outputs.begin()->second;
+        // The first output, as `derivation` returns it.
+        auto v = outputs[outputNames.front()];
         made[drvPath] = v;
         return v;
     }

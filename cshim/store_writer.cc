@@ -155,8 +155,8 @@ static void checkOutputs(nix::EvalState & state, PrimOpPos pos, const PlannedDer
             nix::concatStringsSep(" ", planned.outputNames), planned.drvPath, nix::concatStringsSep(" ", order));
 }
 
-// writeDerivation writes the planned derivation after checking its outputs,
-// checks its path, and memoises its hash for derivations depending on it.
+// writeDerivation writes the planned derivation, checks its path and its
+// outputs, and memoises its hash for derivations depending on it.
 static void writeDerivation(nix::EvalState & state, PrimOpPos pos, const PlannedDerivation & planned)
 {
     std::optional<nix::Derivation> drv;
@@ -165,15 +165,13 @@ static void writeDerivation(nix::EvalState & state, PrimOpPos pos, const Planned
     } catch (nix::Error & e) {
         throwInternalError(state, pos, "derivation '%s' is not valid: %s", planned.drvPath, e.info().msg.str());
     }
-    // (The path first, without writing: outputs that are placeholders name
-    // it.)
-    auto drvPath = writeDerivation(state, *drv, true);
+    // (Checked once written: outputs that are placeholders name the path.
+    // A derivation failing the checks is left in the store unused.)
+    auto drvPath = writeDerivation(state, *drv, readOnlyMode());
     if (state.store->printStorePath(drvPath) != planned.drvPath)
-        throwInternalError(state, pos, "derivation '%s' would be written to '%s'", planned.drvPath,
+        throwInternalError(state, pos, "derivation '%s' was written to '%s'", planned.drvPath,
             state.store->printStorePath(drvPath));
     checkOutputs(state, pos, planned, drvPath, *drv);
-    if (!readOnlyMode())
-        writeDerivation(state, *drv, false);
     recordDrvHash(state, drvPath, *drv);
 }
 

@@ -64,6 +64,9 @@ let
     outputs = [ "out" "export" ];
   } else { };
   archiveOf = u: d: if contentAddressed && u.mode == "compile" then units.${d}.export else units.${d};
+  # A link also has every compile's export data as an input, unread
+  # (resolve.go says why).
+  linkInputs = u: if contentAddressed && u.mode == "link" then map (d: "${units.${d}.export}") u.inputs.deps else [ ];
   units = listToAttrs (map (u: { name = unitKey u; value = unitDrv u; }) plan.units);
   # The action with its placeholders filled in, left to right; "$$" (an
   # escaped "$") stays as it is, so a "$" the user wrote starts none.
@@ -78,7 +81,7 @@ let
           ++ (if source == null then [ ] else [ "$GOGRAPH_SOURCE{${source}}" ]))
         ([ "$$" ] ++ map (d: "${archiveOf u d}/pkg.a") u.inputs.deps
           ++ (if source == null then [ ] else [ "${sources.${source}}" ]))
-        u.action) (inputsOf u);
+        u.action) (inputsOf u ++ linkInputs u);
     });
 in
 {

@@ -42,6 +42,11 @@ static const bool primop_goPackageGraph = registerPrimOp({
         `bin/cc`); only derivations that run the C compiler depend on it.
       - `tests` (default `false`): also plan the test binaries of the
         module's packages that have tests (see `tests` below).
+      - `contentAddressed` (default `null`: whether the `ca-derivations`
+        experimental feature is enabled): make the compile derivations
+        content-addressed with two outputs, `export` (the export data
+        importers compile against) and `out` (the linker's object), so an
+        edit that keeps a package's export data rebuilds no importer.
       - `system` (default: the current system): the system of the derivations.
 
       It returns an attribute set with
@@ -50,7 +55,8 @@ static const bool primop_goPackageGraph = registerPrimOp({
       - `packages.<importPath>` = `{ importPath, kind, files, imports, src, drv }`
         for every package built, where `kind` is `"std"`, `"main-module"` or
         `"dependency"`, `src` the store path holding its files and `drv` the
-        derivation compiling it;
+        derivation compiling it (`$out/pkg.a`; content-addressed, also
+        `$export/pkg.a`);
       - `binaries.<name>`: the derivation linking each `main` package;
       - `tests.<importPath>` = `{ binary, src, dir }` (with `tests = true`):
         the derivation linking the package's test binary (`bin/<name>.test`),

@@ -96,7 +96,8 @@ type Install struct {
 const ExportOutput = "export"
 
 // ArchiveName is the file a compile derivation leaves in $out: the
-// package's archive, as importcfg files of its dependents name it.
+// package's archive, as importcfg files of its dependents name it (split,
+// the linker's object in $out and the export data in $export).
 const ArchiveName = "pkg.a"
 
 // Literal is s as a template that stands for s itself: every string of an

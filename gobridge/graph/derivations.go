@@ -23,8 +23,9 @@ type Derivation struct {
 	OutputNames []string `json:"outputNames"`
 }
 
-// drvSet synthesises input-addressed derivations, computing their paths the
-// way Nix does (hashDerivationModulo), in dependency order.
+// drvSet synthesises derivations (input-addressed, floating
+// content-addressed and deferred), computing their paths the way Nix does
+// (hashDerivationModulo), in dependency order.
 type drvSet struct {
 	system       string
 	builder      string
@@ -154,7 +155,7 @@ func (s *drvSet) add(name string, env map[string]string, deps []outputRef, srcs 
 	}
 	names := []string{"out"}
 	if ca {
-		names = caOutputs
+		names = slices.Clone(caOutputs)
 	}
 	drv := &Derivation{Name: name, DrvPath: drvPath, ATerm: aterm.String(), Outputs: outputs, OutputNames: names}
 	s.list = append(s.list, drv)

@@ -35,6 +35,8 @@ func downstreamPlaceholder(drvPath, output string) string {
 	return placeholder("nix-upstream-output:" + hashPart + ":" + name)
 }
 
+// placeholder is how Nix renders both: "/" and the nix-base32 sha256 of
+// clearText.
 func placeholder(clearText string) string {
 	sum := sha256.Sum256([]byte(clearText))
 	return "/" + nixbase32.EncodeToString(sum[:])

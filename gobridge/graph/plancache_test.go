@@ -25,10 +25,12 @@ func TestPlanCache(t *testing.T) {
 		"lib/lib.go":  "package lib\n\n// N is n.\nfunc N() int { return 1 }\n",
 		"lib/data.go": "package lib\n",
 	})
+	contentAddressed := false
 	request := func(cache bool) *Request {
 		req := synthesizeRequest(src, false)
 		req.Policy.PlanCache = cache
 		req.Ldflags = []string{"-buildid="} // as buildGoApplication has it
+		req.ContentAddressed = contentAddressed
 		return req
 	}
 	cached := &Planner{cache: &plancache.Cache{}, goRoot: goRoot}
@@ -52,6 +54,9 @@ func TestPlanCache(t *testing.T) {
 		{"another body edit", func() { edit("lib/lib.go", "return 2", "return 3") }, true},
 		{"a file removed", func() { require.NoError(t, os.Remove(filepath.Join(src, "lib/data.go"))) }, false},
 		{"a build constraint", func() { edit("lib/lib.go", "package lib", "//go:build !nothing\n\npackage lib") }, false},
+		{"content-addressed", func() { contentAddressed = true }, false},
+		{"content-addressed, a body edit", func() { edit("lib/lib.go", "return 3", "return 4") }, true},
+		{"input-addressed again", func() { contentAddressed = false }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -137,12 +137,22 @@ func (r *resolved) unit(req *Request, desc *Description, u *UnitDesc,
 		output = action.ExportOutput
 	}
 	deps := map[string]outputRef{}
+	var inputs []outputRef
 	for _, ip := range in.Deps {
 		dep := archives[ip]
 		if dep == nil {
 			return nil, fmt.Errorf("graph: %s needs %s, which has no compile derivation", u.ID, ip)
 		}
 		deps[ip] = outputRef{dep, output}
+		inputs = append(inputs, deps[ip])
+		if desc.ContentAddressed && u.Mode == "link" {
+			// A link also has every compile's export data as an input,
+			// unread: Nix 2.8 fails a build ("map::at") when a goal for a
+			// content-addressed derivation is asked for a second output
+			// after it resolved, and a link, which the compiles of its
+			// program are first asked for by, asks for both outputs at once.
+			inputs = append(inputs, outputRef{dep, action.ExportOutput})
+		}
 	}
 	actionJSON, err := fillPlaceholders(u.Action, func(ip string) (string, error) {
 		dep, ok := deps[ip]
@@ -161,5 +171,5 @@ func (r *resolved) unit(req *Request, desc *Description, u *UnitDesc,
 	}
 	env := map[string]string{"gographAction": actionJSON, "passAsFile": "gographAction"}
 	ca := desc.ContentAddressed && u.Mode == "compile"
-	return r.drvs.add(u.Name, env, slices.Collect(maps.Values(deps)), srcs, ca, extra...)
+	return r.drvs.add(u.Name, env, inputs, srcs, ca, extra...)
 }

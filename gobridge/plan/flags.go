@@ -88,9 +88,18 @@ func CheckFlags(cfg *Config) error {
 			continue
 		}
 		value := joinFlags(list.flags)
-		if _, _, err := SplitPackageFlag(value); err != nil {
+		_, args, err := SplitPackageFlag(value)
+		if err != nil {
 			return &Error{Kind: KindBadArgument, Argument: list.name,
 				Message: fmt.Sprintf("%s: %v in %q (the elements joined with spaces)", list.name, err, value)}
+		}
+		for _, w := range args {
+			// A later -linkobj would take the linker's object away from
+			// where the split compile installs it from.
+			if name, ok := flagName(w); ok && name == "linkobj" && list.name == "gcflags" && cfg.LinkObj {
+				return &Error{Kind: KindBadArgument, Argument: list.name, Message: fmt.Sprintf(
+					"gcflags: %q: content-addressed compiles (contentAddressed) set the compiler's -linkobj themselves", w)}
+			}
 		}
 	}
 	for _, tag := range cfg.Tags {

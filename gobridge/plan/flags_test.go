@@ -116,6 +116,9 @@ func TestCheckFlags(t *testing.T) {
 		{Config{Tags: []string{"a,b"}}, "tags", `tags: "a,b" contains a comma; each element is one build tag`},
 		{Config{Tags: []string{"it's"}}, "tags", `tags: "it's" contains a quote; each element is one build tag`},
 		{Config{Tags: []string{""}}, "tags", "tags: an element is empty"},
+		{Config{Gcflags: []string{"-N -linkobj=/tmp/x"}}, "", ""},
+		{Config{Gcflags: []string{"example.com/m=-N --linkobj /tmp/x"}, LinkObj: true}, "gcflags",
+			`gcflags: "--linkobj": content-addressed compiles (contentAddressed) set the compiler's -linkobj themselves`},
 	}
 	for _, tt := range tests {
 		err := CheckFlags(&tt.cfg)

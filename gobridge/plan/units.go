@@ -14,7 +14,8 @@ import (
 
 // Unit is the work of one derivation: compiling a package or linking a
 // binary. Its Action refers to the archives of other packages as
-// ArchiveRef(importPath); the caller substitutes their store paths.
+// ArchiveRef(importPath); the caller substitutes the path of the output
+// holding it (or the placeholder standing for that path).
 type Unit struct {
 	// ImportPath is the package compiled, or the main package linked.
 	ImportPath string

@@ -56,9 +56,11 @@ say "ok: a body edit keeping the export data built $(built_count): the leaf, the
 check_binary "$out" "content-addressed, after the body edit"
 
 # An exported signature edit: Greeting becomes variadic (its callers still
-# compile), so base, which imports the leaf, compiles again.
-sed -i 's/^func Greeting() string {/func Greeting(...string) string {/' "$src/internal/leaf/leaf.go"
-grep -q '^func Greeting(...string) string {$' "$src/internal/leaf/leaf.go" || fail "could not edit Greeting's signature"
+# compile), so base, which imports the leaf, compiles again. The
+# parameter's name, part of the export data, is new on every run.
+param="p$(date +%s%N)"
+sed -i "s/^func Greeting() string {/func Greeting($param ...string) string {/" "$src/internal/leaf/leaf.go"
+grep -q "^func Greeting($param ...string) string {\$" "$src/internal/leaf/leaf.go" || fail "could not edit Greeting's signature"
 out=$(with_ca gg_build --arg src "$src")
 built_names > "$TMP/rebuilt.txt"
 for name in go-example.com-multi-internal-leaf go-example.com-multi-internal-base multi-link app-0; do
@@ -95,7 +97,11 @@ out=$(with_ca gg_build --arg src "$TMP/cgo" --arg env '{ CGO_ENABLED = 1; }')
 say "ok: content-addressed, bin/cgo is bit-identical to CGO_ENABLED=1 go build ($(sha "$TMP/cgo.ref"))"
 cp -r tests/fixtures/tested "$TMP/tested"
 out=$(with_ca gg_build --arg src "$TMP/tested")
-ran=$(built_names | grep -c '^test-') || fail "content-addressed, no test ran"
+# (The result depends on every test run passing; they ran now or in an
+# earlier run, when their inputs were the same.)
+drv=$(with_ca nix-instantiate --plugin-files "$PLUGIN" "$ROOT/tests/build.nix" --arg src "$TMP/tested" 2> "$TMP/eval.log") ||
+  { cat "$TMP/eval.log" >&2; fail "nix-instantiate of the tested fixture failed"; }
+ran=$(nix-store -q --references "$drv" | grep -c -- '-test-[^/]*\.drv$') || fail "content-addressed, the result depends on no test run"
 go_build_ref "$TMP/tested" "$TMP/tested.ref"
 [ "$(sha "$out/bin/tested")" = "$(sha "$TMP/tested.ref")" ] || fail "content-addressed, bin/tested differs from go build's"
 say "ok: content-addressed, the tested fixture's $ran test runs passed and bin/tested is go build's"
@@ -115,3 +121,6 @@ grep -qF 'r:sha256' "$drv" && fail "without ca-derivations the leaf's compile is
 say "ok: without ca-derivations the compiles are input-addressed"
 expect_eval_error "(import $ROOT/tests/build.nix { src = $src; contentAddressed = true; }).drvPath" \
   "needs the 'ca-derivations' experimental feature"
+# Modes that do not take it say so.
+expect_eval_error "(import $ROOT/tests/build.nix { src = $src; contentAddressed = true; mode = \"monolithic\"; }).drvPath" \
+  'is for modes "plugin" and "ifd", not "monolithic"'
