@@ -443,7 +443,7 @@ if want modes; then bench_modes; fi
 if want vegeta; then
   src=$(fetch_module "$VEGETA" vegeta)
   bench_program vegeta "$src" . internal/resolver/resolver.go \
-    '"must specify at least resolver address"' lib/attack.go '"stopped after %d redirects"' "$VEGETA"
+    '"must specify at least resolver address"' lib/attack.go '"X-Vegeta-Attack"' "$VEGETA"
 fi
 if want caddy; then
   src=$(fetch_module "$CADDY" caddy)
