@@ -424,8 +424,7 @@ bench_fixed_cost() {
 }
 
 # want PART: whether to run PART (fixed, multi, webapp, modes, vegeta,
-# caddy); BENCH_ONLY="multi caddy" runs only those, by default all
-# (tests/with-nix 2.34 does not pass BENCH_ONLY into its root).
+# caddy); BENCH_ONLY="multi caddy" runs only those, by default all.
 want() { case " ${BENCH_ONLY:-fixed multi webapp modes vegeta caddy} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 echo "nix-gograph bench — $(nix --version), $(nproc) cores, $(date -u +%F)"
