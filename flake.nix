@@ -8,6 +8,7 @@
     let
       system = "x86_64-linux";
       toolchain = import ./flake/toolchain.nix { inherit system; };
+      gograph = import ./flake/gograph.nix { inherit self toolchain system; };
     in
     {
       lib = {
@@ -25,20 +26,22 @@
         inherit (import ./nixexpr/checkpoint.nix) prepareCheckpointBuild mkCheckpointBuild;
 
         # buildGoApplication's arguments plus the library's: go and busybox,
-        # optionally cc, planner, cacert, nixClient and system (by default
-        # go's, when go is a derivation).
+        # optionally cc, pkgConfig, bash, planner, cacert, nixClient and
+        # system (by default go's, when go is a derivation).
         buildGoApplication =
           { go
           , busybox
           , cc ? null
+          , pkgConfig ? null
+          , bash ? null
           , planner ? null
           , cacert ? null
           , nixClient ? null
           , system ? go.system or builtins.currentSystem
           , ...
           }@args:
-          (import ./nixexpr { inherit go busybox cc planner cacert nixClient system; }).buildGoApplication
-            (builtins.removeAttrs args [ "busybox" "planner" "cacert" "nixClient" "system" ]);
+          (import ./nixexpr { inherit go busybox cc pkgConfig bash planner cacert nixClient system; }).buildGoApplication
+            (builtins.removeAttrs args [ "busybox" "bash" "planner" "cacert" "nixClient" "system" ]);
       };
 
       # buildGoApplication with the package set's Go, a static busybox and
@@ -48,14 +51,26 @@
           inherit (final) go;
           busybox = final.pkgsStatic.busybox or final.busybox;
           cc = final.stdenv.cc or null;
+          pkgConfig = final.pkg-config or null;
+          bash = final.bash or null; # the dev shell's builder, for nix develop
           system = final.stdenv.buildPlatform.system or final.go.system;
         }).buildGoApplication;
       };
 
       # The checks' toolchain: Go 1.26.8 (the toolchain zip the Go module
-      # proxy serves) and Debian's static busybox, fetched purely.
+      # proxy serves) and Debian's static busybox, fetched purely; and the
+      # gograph command built with them through the plugin
+      # (flake/gograph.nix).
       packages.${system} = {
         inherit (toolchain) go busybox;
+        inherit gograph;
+      };
+
+      # `nix --option plugin-files …/libnix-gograph.so run .#gograph -- lock DIR`
+      apps.${system}.gograph = {
+        type = "app";
+        program = "${gograph}/bin/gograph";
+        inherit (gograph) meta;
       };
 
       # `nix --option plugin-files …/libnix-gograph.so flake check`

@@ -699,6 +699,28 @@ std::unique_ptr<nix::InterruptCallback> onInterrupt(F f)
     return nix::createInterruptCallback(std::move(f));
 }
 
+// ProgressStep shows a step of planning that takes a while (fetching a
+// module) while it exists; startProgressStep starts one at level lvl,
+// described by text. Both versions have the same logger and `Activity`
+// API; what differs is how the step is shown:
+// 2.8: one log line, exactly text, when the step starts (an `Activity`
+// would print as "text..."); the step holds nothing. 2.34: an `Activity`
+// (actUnknown) with text, which the `nix` command's progress bar shows
+// while it lasts and nix-build/nix-instantiate print as "text...".
+// Both are safe from any thread (loggers lock their own state).
+typedef std::unique_ptr<nix::Activity> ProgressStep;
+
+inline ProgressStep startProgressStep(nix::Verbosity lvl, const std::string & text)
+{
+#if GOGRAPH_NIX_2_34
+    return std::make_unique<nix::Activity>(*nix::logger, lvl, nix::actUnknown, text);
+#else
+    if (lvl <= nix::verbosity)
+        nix::logger->log(lvl, text);
+    return nullptr;
+#endif
+}
+
 // isInterrupted is whether Nix was interrupted (SIGINT), without throwing.
 // 2.8: the global `_isInterrupted` and the thread's `interruptCheck`.
 // 2.34: `isInterrupted()`.

@@ -1,8 +1,35 @@
-// go_call.cc: the one place that calls into Go (build/libgobridge.h).
+// go_call.cc: the one place that calls into Go (build/libgobridge.h), and
+// the progress callback Go calls back while it plans.
+#include <algorithm>
+#include <map>
+#include <mutex>
+
 #include "libgobridge.h"
 #include "plan.hh"
 
 namespace gograph {
+
+// progressSteps are the planning steps Go began and has not ended, by the
+// number Go gave them (unique in the process).
+static std::mutex progressMutex;
+static std::map<unsigned long long, ProgressStep> progressSteps;
+
+// reportProgress is the GoGraphProgressFn the shim gives GoGraphPlan (see
+// docs/abi.md, "Progress"): Go calls it from its own threads, during
+// GoGraphPlan only, to start and stop the steps Nix's logger shows. Nothing
+// may be thrown back into Go: a report that fails is dropped.
+static void reportProgress(int event, unsigned long long step, int level, const char * text) noexcept
+{
+    try {
+        std::lock_guard<std::mutex> lock(progressMutex);
+        if (event == GoGraphStepStart) {
+            auto lvl = (nix::Verbosity) std::clamp(level, (int) nix::lvlError, (int) nix::lvlVomit);
+            progressSteps.insert_or_assign(step, startProgressStep(lvl, text ? text : ""));
+        } else if (event == GoGraphStepStop)
+            progressSteps.erase(step);
+    } catch (...) {
+    }
+}
 
 // requestText is request as JSON text. request.cc refuses strings JSON
 // cannot hold (not UTF-8) naming the attribute; should one get through, the
@@ -29,7 +56,8 @@ static std::string requestText(nix::EvalState & state, PrimOpPos pos, const nloh
 // is created on first use and lives for the rest of the process. While Go
 // plans, a SIGINT to Nix cancels the plan (see GoGraphInterrupt); the
 // interruption itself is rethrown by callPlanner. With -vvvv the request is
-// logged.
+// logged. Go reports its steps (module downloads) through reportProgress as
+// it goes.
 static std::string planResponse(const std::string & request)
 {
     if (nix::verbosity >= nix::lvlDebug)
@@ -40,7 +68,7 @@ static std::string planResponse(const std::string & request)
     // cancel yet: stop here rather than plan.
     nix::checkInterrupt();
     std::string copy(request);  // GoGraphPlan takes a char *
-    char * response = GoGraphPlan(planner, copy.data());
+    char * response = GoGraphPlan(planner, copy.data(), reportProgress);
     std::string text(response);
     GoGraphFree(response);
     return text;

@@ -11,7 +11,7 @@ namespace gograph {
 // error messages list them.
 static const std::vector<std::string> knownAttrs = {
     "src", "subPackages", "excludedPackages", "tags", "ldflags", "gcflags", "asmflags", "goos", "goarch",
-    "cgo", "cc", "tests", "contentAddressed", "go", "builder", "system",
+    "cgo", "cc", "buildInputs", "pkgConfig", "goEnv", "tests", "contentAddressed", "go", "builder", "system",
 };
 
 // forceAttr forces the attribute attr and checks that its type is one of
@@ -90,6 +90,31 @@ static std::vector<std::string> stringList(nix::EvalState & state, const nix::At
     return strings;
 }
 
+// stringAttrs is the attribute attr (`goEnv`) as an object of strings that
+// refer to no store path.
+static nlohmann::json stringAttrs(nix::EvalState & state, const nix::Attr & attr)
+{
+    auto name = symbolName(state, attr.name);
+    auto & set = forceAttr(state, attr, {nix::nAttrs}, "an attribute set of strings");
+    auto object = nlohmann::json::object();
+    for (auto elem : sortedAttrs(state, *attrsOf(set))) {
+        auto key = symbolName(state, elem->name);
+        auto what = nix::fmt("'%s.%s'", name, key);
+        try {
+            forceValue(state, *elem->value, attrPos(attr));
+        } catch (nix::Error & e) {
+            addTrace(state, e, attrPos(attr), "while evaluating %s passed to builtins.goPackageGraph", what);
+            throw;
+        }
+        if (elem->value->type() != nix::nString || hasContext(*elem->value))
+            throwError<nix::TypeError>(state, attrPos(attr),
+                "%s passed to builtins.goPackageGraph must be a string that refers to no store path, but it is %s",
+                what, nix::showType(*elem->value));
+        object[utf8String(state, attr, key, what + "'s name")] = utf8String(state, attr, stringOf(*elem->value), what);
+    }
+    return object;
+}
+
 // sourcePath is the `src` attribute as an absolute path the planner may read:
 // a path value is used in place (not copied to the store), a string with
 // context has its derivations built first.
@@ -100,9 +125,10 @@ static std::string sourcePath(nix::EvalState & state, const nix::Attr & attr)
         realisePath(state, attrPos(attr), v, "while evaluating the 'src' attribute passed to builtins.goPackageGraph"));
 }
 
-// checkRunnable refuses, under restrict-eval or pure-eval, a realised `go`
-// or `cc` the evaluator itself may not read: the planner runs programs from
-// it and shows its closure in the sandbox, which must not reveal more than
+// checkRunnable refuses, under restrict-eval or pure-eval, a realised `go`,
+// `cc`, `pkgConfig` or library of `buildInputs` the evaluator itself may
+// not read: the planner runs programs from it (or pkg-config reads it) and
+// shows its closure in the sandbox, which must not reveal more than
 // Nix would. Derivation outputs in its context are allowed once
 // realiseContext has built them, as are paths this evaluation added to the
 // store (builtins.path); a store path written as a plain string is not,
@@ -121,16 +147,15 @@ static void checkRunnable(nix::EvalState & state, const nix::Attr & attr, const 
     }
 }
 
-// storeString is the attribute attr (`go`, `builder` or `cc`) as
-// {"path", "inputDrvs", "inputSrcs"}: its string value and its context, split
-// as a derivation would split it. If realise is set, the context is built
-// first and the path checked as Nix checks a path it reads, since the
-// planner runs programs from it.
-static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr, bool realise)
+// storeValue is v, the attribute attr or (what says which part) an
+// element of it, as {"path", "inputDrvs", "inputSrcs"}: its string value
+// and its context, split as a derivation would split it. If realise is
+// set, the context is built first and the path checked as Nix checks a
+// path it reads, since the planner runs programs from it or reads it.
+static nlohmann::json storeValue(nix::EvalState & state, const nix::Attr & attr, nix::Value & v,
+    const std::string & what, bool realise)
 {
-    auto name = symbolName(state, attr.name);
-    auto & v = forceAttr(state, attr, {nix::nString, nix::nPath, nix::nAttrs}, "a string, a path or a derivation");
-    auto errorCtx = "while evaluating the '" + name + "' attribute passed to builtins.goPackageGraph";
+    auto errorCtx = "while evaluating " + what + " passed to builtins.goPackageGraph";
     Context context;
     auto path = coerceToString(state, attrPos(attr), v, context, errorCtx);
     utf8String(state, attr, path);
@@ -151,8 +176,8 @@ static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr
             break;
         case ContextElem::DrvDeep:
             throwError<nix::TypeError>(state, attrPos(attr),
-                "the '%s' attribute passed to builtins.goPackageGraph refers to the derivation '%s' itself "
-                "(a drvPath); pass one of its outputs instead", name, elem.path);
+                "%s passed to builtins.goPackageGraph refers to the derivation '%s' itself "
+                "(a drvPath); pass one of its outputs instead", what, elem.path);
         }
     }
 
@@ -170,6 +195,39 @@ static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr
         {"inputDrvs", inputDrvs},
         {"inputSrcs", srcs},
     };
+}
+
+// storeString is the attribute attr (`go`, `builder`, `cc` or
+// `pkgConfig`) as storeValue makes it.
+static nlohmann::json storeString(nix::EvalState & state, const nix::Attr & attr, bool realise)
+{
+    auto & v = forceAttr(state, attr, {nix::nString, nix::nPath, nix::nAttrs}, "a string, a path or a derivation");
+    return storeValue(state, attr, v, "the '" + symbolName(state, attr.name) + "' attribute", realise);
+}
+
+// storeList is the attribute attr (`buildInputs`) as a list of what
+// storeValue makes of each element, realised: planning reads them.
+static nlohmann::json storeList(nix::EvalState & state, const nix::Attr & attr)
+{
+    auto name = symbolName(state, attr.name);
+    auto & list = forceAttr(state, attr, {nix::nList}, "a list");
+    auto inputs = nlohmann::json::array();
+    for (auto elem : listItems(list)) {
+        auto what = nix::fmt("element %d of the '%s' attribute", inputs.size(), name);
+        try {
+            forceValue(state, *elem, attrPos(attr));
+        } catch (nix::Error & e) {
+            addTrace(state, e, attrPos(attr), "while evaluating %s passed to builtins.goPackageGraph", what);
+            throw;
+        }
+        auto type = elem->type();
+        if (type != nix::nString && type != nix::nPath && type != nix::nAttrs)
+            throwError<nix::TypeError>(state, attrPos(attr),
+                "%s passed to builtins.goPackageGraph must be a string, a path or a derivation, but it is %s",
+                what, nix::showType(*elem));
+        inputs.push_back(storeValue(state, attr, *elem, what, true));
+    }
+    return inputs;
 }
 
 // checkAttrs rejects attributes builtins.goPackageGraph does not take.
@@ -242,12 +300,22 @@ nlohmann::json planRequest(nix::EvalState & state, PrimOpPos pos, nix::Value & a
     }
     if (auto attr = get("cc"))
         request["cc"] = storeString(state, *attr, true);
+    if (auto attr = get("goEnv"))
+        request["goEnv"] = stringAttrs(state, *attr);
+    if (auto attr = get("buildInputs"))
+        request["buildInputs"] = storeList(state, *attr);
+    if (auto attr = get("pkgConfig"))
+        request["pkgConfig"] = storeString(state, *attr, true);
     request["go"] = storeString(state, go, true);
     request["builder"] = storeString(state, builder, false);
 
     std::vector<std::string> toolchains = {request["go"]["path"]};
-    if (request.contains("cc"))
-        toolchains.push_back(request["cc"]["path"]);
+    for (auto name : {"cc", "pkgConfig"})
+        if (request.contains(name))
+            toolchains.push_back(request[name]["path"]);
+    if (request.contains("buildInputs"))
+        for (auto & input : request["buildInputs"])
+            toolchains.push_back(input["path"]);
     request["policy"] = planPolicy(state, pos, toolchains);
     return request;
 }

@@ -164,5 +164,5 @@ let
   };
 in
 {
-  inherit go busybox debExtract;
+  inherit go busybox debExtract fetchurl;
 }

@@ -15,11 +15,33 @@ let
     "${fn}: ${drv.name or "the argument"} is not a buildGoApplication with mode = \"monolithic\"");
 in
 {
-  # prepareCheckpointBuild drv: drv's build, whose output also keeps the
-  # build cache and a record of its inputs in $out/checkpoint.
+  /**
+    `prepareCheckpointBuild drv`: the build of `drv` (a `buildGoApplication`
+    with `mode = "monolithic"`) whose output also keeps Go's build cache and
+    a record of its inputs, in `$out/checkpoint`, for `mkCheckpointBuild`.
+
+    # Example
+
+    ```nix
+    checkpoint = prepareCheckpointBuild (buildGoApplication {
+      pname = "app"; version = "1"; src = ./.; mode = "monolithic";
+    })
+    ```
+  */
   prepareCheckpointBuild = drv: monolithicOnly "prepareCheckpointBuild" drv { saveCheckpoint = true; };
 
-  # mkCheckpointBuild drv checkpoint: drv built starting from checkpoint's
-  # build cache; only what changed is compiled.
+  /**
+    `mkCheckpointBuild drv checkpoint`: `drv` (a `buildGoApplication` with
+    `mode = "monolithic"`: edited source, other flags…) built starting from
+    the build cache of `checkpoint` (a `prepareCheckpointBuild`): only what
+    changed is compiled, and the result is the one a build from scratch
+    gives (a damaged cache entry is left out, never used).
+
+    # Example
+
+    ```nix
+    mkCheckpointBuild (buildGoApplication { …; src = ./edited; mode = "monolithic"; }) checkpoint
+    ```
+  */
   mkCheckpointBuild = drv: checkpoint: monolithicOnly "mkCheckpointBuild" drv { inherit checkpoint; };
 }

@@ -10,9 +10,14 @@
 # the plugin) a store path with bin/gograph, the static planner command;
 # `cacert` (optional) a CA bundle file its module downloads trust;
 # `nixClient` (mode "dynamic") a store path whose bin/nix runs in the
-# sandbox (scripts/nix-client.sh); `system` the platform the derivations
-# build on (pure evaluation, as in a flake, has no builtins.currentSystem).
+# sandbox (scripts/nix-client.sh); `pkgConfig` (optional) the default
+# pkg-config for cgo, a store path or derivation with bin/pkg-config;
+# `bash` (optional) a store path or derivation with bin/bash, the builder of
+# buildGoApplication's devShell, which `nix develop` needs (nix-shell does
+# not); `system` the platform the derivations build on (pure evaluation,
+# as in a flake, has no builtins.currentSystem).
 { go, busybox, cc ? null, planner ? null, cacert ? null, nixClient ? null
+, pkgConfig ? null, bash ? null
 , system ? builtins.currentSystem
 }:
 
@@ -24,7 +29,8 @@ import ./checkpoint.nix // {
   buildGoApplication = import ./build-go-application.nix {
     defaultGo = go;
     defaultCc = cc;
-    inherit cacert;
+    defaultPkgConfig = pkgConfig;
+    inherit cacert bash;
     nixClient = if nixClient != null then nixClient else throw
       "nix-gograph: mode \"dynamic\" needs a Nix client for recursive builds: import ./nixexpr { nixClient = <store path with bin/nix>; … } (scripts/nix-client.sh)";
     planner = if planner != null then planner else throw

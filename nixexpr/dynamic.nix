@@ -15,14 +15,28 @@
 , subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
 , goos ? "", goarch ? "", cgo, cc ? null, tests
 , pname, version, doCheck, checkFlags, allowGoReference
+  # Not yet: the C libraries would have to reach the per-package
+  # derivations the producer writes (dynamic-inner.nix).
+, buildInputs ? [ ], pkgConfig ? null
+  # Go build settings (env.GOEXPERIMENT, …), for the planner.
+, goEnv ? { }
 }:
 
 let
   builder = "${gographBuilder}/bin/gograph-builder";
-  plan = import ./plan.nix { inherit planner cacert system; } {
-    inherit src go builder lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc tests;
-    mode = "dynamic";
-  };
+  planFn = import ./plan.nix { inherit planner cacert system; };
+  checked =
+    if buildInputs != [ ] then throw "buildGoApplication: buildInputs is not supported in mode \"dynamic\" yet"
+    else if pkgConfig != null then throw "buildGoApplication: pkgConfig is not supported in mode \"dynamic\" yet"
+    else if goEnv != { } && !(builtins.functionArgs planFn ? goEnv)
+    then throw "buildGoApplication: env.${builtins.head (builtins.attrNames goEnv)} (goEnv) is not supported in mode \"dynamic\" yet"
+    else if !(builtins ? outputOf)
+    then throw "buildGoApplication: mode \"dynamic\" needs a Nix with builtins.outputOf (RFC 92 dynamic derivations, e.g. Nix 2.34 with the experimental feature dynamic-derivations)"
+    else true;
+  plan = builtins.seq checked planFn ({
+      inherit src go builder lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc tests;
+      mode = "dynamic";
+    } // (if goEnv == { } then { } else { inherit goEnv; }));
   # What dynamic-inner.nix needs, as store paths (with context, so they are
   # the producer's inputs).
   innerArgs = builtins.toJSON {
@@ -56,7 +70,7 @@ let
     inherit innerArgs;
     passAsFile = [ "request" "innerArgs" ];
   };
-  program = builtins.outputOf producer.outPath "out";
+  program = builtins.seq checked (builtins.outputOf producer.outPath "out");
 in
 {
   inherit producer;

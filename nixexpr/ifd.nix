@@ -13,13 +13,14 @@
 , lockFile
 , subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
 , goos ? "", goarch ? "", cgo, cc ? null, tests
+, buildInputs ? [ ], pkgConfig ? null, goEnv ? { }
 , contentAddressed ? false
 }:
 
 let
   plan = import ./plan.nix { inherit planner cacert system; } {
     inherit src go builder lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc tests
-      contentAddressed;
+      buildInputs pkgConfig goEnv contentAddressed;
     mode = "ifd";
   };
   # The plan names store paths (the toolchain, modules); units.nix gives
@@ -28,6 +29,6 @@ let
 in
 import ./units.nix { inherit system; } {
   plan = parsed;
-  inherit src go builder;
+  inherit src go builder buildInputs;
   cc = if cgo then cc else null;
 } // { planDerivation = plan.drv; }

@@ -9,6 +9,7 @@
 { src, go, builder ? null, lockFile, mode
 , subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
 , goos ? "", goarch ? "", cgo, cc ? null, tests
+, buildInputs ? [ ], pkgConfig ? null, goEnv ? { }
 , contentAddressed ? false
 }:
 
@@ -33,6 +34,9 @@ let
   }
   // (if builder == null then { } else { builder = storeInput (plain builder); })
   // (if cgo then { cc = storeInput "${cc}"; } else { })
+  // (if buildInputs == [ ] then { } else { buildInputs = map (p: storeInput "${p}") buildInputs; })
+  // (if cgo && pkgConfig != null then { pkgConfig = storeInput "${pkgConfig}"; } else { })
+  // (if goEnv == { } then { } else { inherit goEnv; })
   // (if contentAddressed then { inherit contentAddressed; } else { });
   request = builtins.toJSON requestAttrs;
 in

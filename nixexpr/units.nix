@@ -10,6 +10,7 @@
 , src            # the module root: a path or a store path (string)
 , go, builder
 , cc ? null
+, buildInputs ? [ ]
 }:
 
 let
@@ -31,6 +32,7 @@ let
     ++ (if !u.inputs.cc then [ ]
         else if cc == null then throw "nix-gograph: ${u.id} runs the C compiler, but there is none (cc)"
         else [ "${cc}" ])
+    ++ (if u.inputs.libraries or false then map (p: "${p}") buildInputs else [ ])
     ++ map module u.inputs.modules;
   # withContextOf s inputs: s with the context of each of inputs added.
   withContextOf = foldl' (s: input: appendContext s (getContext input));

@@ -14,7 +14,16 @@ static void prim_goPackageGraph(nix::EvalState & state, PrimOpPos pos, nix::Valu
     for (auto & msg : plan.messages)
         if (nix::verbosity >= nix::lvlTalkative)
             nix::logger->log(nix::lvlTalkative, "builtins.goPackageGraph: " + msg);
-    writePlan(state, pos, plan);
+    {
+        // With -v, and in the progress bar of Nix 2.34: writing thousands
+        // of derivations takes a moment.
+        std::string modulePath = "the module";
+        if (auto m = plan.value.find("modulePath"); plan.value.is_object() && m != plan.value.end() && m->is_string())
+            modulePath = m->get<std::string>();
+        auto step = startProgressStep(nix::lvlTalkative, nix::fmt("planning %s: writing %d sources and %d derivations",
+            modulePath, plan.sources.size(), plan.derivations.size()));
+        writePlan(state, pos, plan);
+    }
     jsonToValue(state, pos, plan, v);
 }
 
@@ -40,6 +49,14 @@ static const bool primop_goPackageGraph = registerPrimOp({
       - `cgo` (default `false`): whether to enable cgo (`CGO_ENABLED=1`).
       - `cc`: the C toolchain for cgo (a derivation or store path holding
         `bin/cc`); only derivations that run the C compiler depend on it.
+      - `buildInputs`: C libraries for cgo (derivations or store paths with
+        `include/`, `lib/`, `lib/pkgconfig/`): pkg-config's only search path,
+        and the C compiler's `CPATH` and `LIBRARY_PATH` in the module's cgo
+        compiles and the links, the only derivations depending on them.
+      - `pkgConfig`: a derivation or store path holding `bin/pkg-config`,
+        run while planning for `#cgo pkg-config:` lines.
+      - `goEnv` (default `{ }`): Go build settings such as `GOAMD64` or
+        `GOEXPERIMENT`, seen by planning and by every build step.
       - `tests` (default `false`): also plan the test binaries of the
         module's packages that have tests (see `tests` below).
       - `contentAddressed` (default `null`: whether the `ca-derivations`

@@ -6,9 +6,10 @@
 #
 # The store path $p is a miniature root: each file sits at its host path
 # under $p (/usr/include/stdio.h -> $p/usr/include/stdio.h; directory
-# symlinks such as /lib -> usr/lib stay symlinks), except gcc, as and ld,
-# which become $p/usr/bin/{gcc,as,ld}. Only the tools are patched: their ELF
-# interpreter becomes $p/lib64/ld-linux-x86-64.so.2 and their DT_RPATH the
+# symlinks such as /lib -> usr/lib stay symlinks), except gcc, as, ld and
+# pkgconf, which become $p/usr/bin/{gcc,as,ld,pkgconf} ($p/bin/pkg-config
+# runs pkgconf, for `#cgo pkg-config:`). Only the tools are patched: their
+# ELF interpreter becomes $p/lib64/ld-linux-x86-64.so.2 and their DT_RPATH the
 # $p directories of their libraries (DT_RPATH, unlike DT_RUNPATH, also serves
 # the libraries' own dependencies); every library, libc included, stays
 # byte-identical to the host's. gcc finds cc1, collect2 and lto-wrapper
@@ -51,6 +52,7 @@ libs() { # libs ELF…: the libraries and loader ldd finds for each ELF
 gcc_bin=$(readlink -f "$(command -v gcc)")
 as_bin=$(readlink -f "$(command -v as)")
 ld_bin=$(readlink -f "$(command -v ld)")
+pkgconf_bin=$(readlink -f "$(command -v pkgconf)")
 progs=""
 for t in cc1 collect2 lto-wrapper; do progs="$progs $(norm "$(gcc -print-prog-name=$t)")"; done
 plugin=$(gcc -print-prog-name=liblto_plugin.so) # where gcc 16 looks; gcc 12:
@@ -61,7 +63,7 @@ interp=$(patchelf --print-interpreter "$gcc_bin")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-libs "$gcc_bin" "$as_bin" "$ld_bin" $progs "$plugin" | sort -u > "$tmp/toollibs"
+libs "$gcc_bin" "$as_bin" "$ld_bin" "$pkgconf_bin" $progs "$plugin" | sort -u > "$tmp/toollibs"
 # files: every host file to copy to the same path under $p.
 {
   echo "$plugin"
@@ -86,7 +88,7 @@ sort -u -o "$tmp/files" "$tmp/files" "$tmp/scripts"
 
 # Reuse a valid store path made from the same inputs.
 key=$({ cat "$0"; echo "$busybox"; xargs stat -L -c '%n %s %Y' < "$tmp/files"
-        stat -L -c '%n %s %Y' "$gcc_bin" "$as_bin" "$ld_bin" "$(command -v patchelf)"
+        stat -L -c '%n %s %Y' "$gcc_bin" "$as_bin" "$ld_bin" "$pkgconf_bin" "$(command -v patchelf)"
       } | sha256sum | cut -d' ' -f1)
 store_reuse "$name" host-cc-key "$key"
 
@@ -108,6 +110,7 @@ xargs cp -L --parents -t "$r" < "$tmp/files"
 cp "$gcc_bin" "$r/usr/bin/gcc"
 cp "$as_bin" "$r/usr/bin/as"
 cp "$ld_bin" "$r/usr/bin/ld"
+cp "$pkgconf_bin" "$r/usr/bin/pkgconf"
 echo "$key" > "$r/nix-support/host-cc-key"
 # patchelf for the builder, run by its loader: patchelf/ld.so PROGRAM ARGS.
 cp "$(command -v patchelf)" $(libs "$(command -v patchelf)") "$src/patchelf/"
@@ -135,6 +138,12 @@ exec $out/usr/bin/gcc --sysroot=$out -B$out/usr/bin/ -ffile-prefix-map=$out= "\$
 CC
 chmod 555 "$out/bin/cc"
 ln -s cc "$out/bin/gcc"
+cat > "$out/bin/pkg-config" <<PC
+#!$busybox/bin/sh
+# The host's pkgconf, confined to $out (scripts/host-cc.sh in nix-gograph).
+exec $out/usr/bin/pkgconf "\$@"
+PC
+chmod 555 "$out/bin/pkg-config"
 # Smoke test: compile, link and run (with $out's loader) a C program.
 cd "$TMPDIR"
 printf '#include <math.h>\n#include <stdio.h>\nint main(void) { volatile double x = 2; printf("%%.3f\\n", sqrt(x)); return 0; }\n' > t.c
@@ -143,6 +152,6 @@ printf '#include <math.h>\n#include <stdio.h>\nint main(void) { volatile double 
 BUILD
 
 libdirs=$(grep -vx "$interp" "$tmp/toollibs" | sed 's,/[^/]*$,,' | sort -u | tr '\n' ' ')
-tools="/usr/bin/gcc /usr/bin/as /usr/bin/ld $progs"
+tools="/usr/bin/gcc /usr/bin/as /usr/bin/ld /usr/bin/pkgconf $progs"
 store_build_from "$name" "$src" "version = \"$version\"; interp = \"$interp\";
       libdirs = \"$libdirs\"; tools = \"$tools\"; plugin = \"$plugin\"; peflags = \"$(patchelf_flags)\";"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs, idempotently, what nix-gograph needs on a Debian 12 machine:
 # Debian's Nix (2.8.0), the C++ toolchain and libraries the Nix headers use,
-# a static busybox for sandboxed builders, patchelf (scripts/host-cc.sh; also
+# a static busybox for sandboxed builders, a static bash (bash-static: the
+# dev shell's builder under `nix develop`), patchelf (scripts/host-cc.sh; also
 # in the Debian sid root of `make nix-modern`, if built), libasan8 (gcc 12's
 # AddressSanitizer runtime, for `make asan-plugin`), and the Nix headers
 # for exactly the installed nix-bin, taken from Debian's source package.
@@ -11,7 +12,7 @@
 set -eu
 
 cache=${1:?usage: install-deps.sh CACHE_DIR}
-packages="nix-bin pkg-config g++ make dpkg-dev libboost-dev nlohmann-json3-dev libgc-dev busybox-static patchelf libasan8"
+packages="nix-bin pkg-config g++ make dpkg-dev libboost-dev nlohmann-json3-dev libgc-dev busybox-static bash-static patchelf libasan8"
 
 missing=""
 for p in $packages; do

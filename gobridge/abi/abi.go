@@ -5,6 +5,15 @@ package main
 
 /*
 #include <stdlib.h>
+
+// GoGraphProgressFn receives the steps of planning as they happen
+// (docs/abi.md, "Progress"): event GoGraphStepStart begins step (a number
+// unique in the process) at level (Nix's Verbosity) described by text,
+// GoGraphStepStop ends it (text is empty). It may be called from any
+// thread while GoGraphPlan runs, must not throw, and text is valid only
+// during the call.
+typedef void (*GoGraphProgressFn)(int event, unsigned long long step, int level, const char *text);
+enum { GoGraphStepStart = 0, GoGraphStepStop = 1 };
 */
 import "C"
 
@@ -30,10 +39,14 @@ func GoGraphNewPlanner() unsafe.Pointer {
 
 // GoGraphPlan plans the request (JSON) with the planner behind handle and
 // returns the JSON response, allocated with malloc; free it with GoGraphFree.
-// It never returns NULL and never panics: a panic becomes an "internal" error.
+// While it plans, it reports each step to progress (if not NULL), from any
+// thread, and ends every step it began before returning. It never returns
+// NULL and never panics: a panic becomes an "internal" error.
 //
 //export GoGraphPlan
-func GoGraphPlan(handle unsafe.Pointer, request *C.char) (out *C.char) {
+func GoGraphPlan(handle unsafe.Pointer, request *C.char, progress C.GoGraphProgressFn) (out *C.char) {
+	steps := newSteps(cProgressSender(progress))
+	defer steps.stopAll()
 	defer func() {
 		if r := recover(); r != nil {
 			out = C.CString(errorJSON(fmt.Sprintf("gobridge: internal error: %v\n%s", r, debug.Stack())))
@@ -43,7 +56,7 @@ func GoGraphPlan(handle unsafe.Pointer, request *C.char) (out *C.char) {
 	if !ok || planner == nil {
 		return C.CString(errorJSON("gobridge: invalid planner handle"))
 	}
-	return C.CString(string(planner.PlanJSON([]byte(C.GoString(request)))))
+	return C.CString(string(planner.PlanJSONProgress([]byte(C.GoString(request)), steps)))
 }
 
 // GoGraphInterrupt cancels every GoGraphPlan in progress, on any thread:

@@ -2,7 +2,9 @@
 // plain `go build` in one derivation, against a module-cache view of the
 // third-party modules' store paths, optionally starting from the Go build
 // cache of a checkpoint and saving its own (prepareCheckpointBuild /
-// mkCheckpointBuild).
+// mkCheckpointBuild). With Check, `go test` then runs the tests of the
+// packages built, as buildGoModule's checkPhase does, in a writable copy
+// of the source.
 //
 // Go's build cache is keyed by hashes of every input of every action, so a
 // restored cache can only save work, never change a result — provided its
@@ -20,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,7 +40,20 @@ type Request struct {
 	// SaveCheckpoint makes Out also hold the build cache and its record
 	// (Out/checkpoint).
 	SaveCheckpoint bool `json:"saveCheckpoint"`
+	// Check runs `go test` of the packages built, with CheckFlags (go
+	// test's flags: "-run=…", "-short", …) after the build flags.
+	Check      bool     `json:"check"`
+	CheckFlags []string `json:"checkFlags"`
+	// GoEnv are Go build settings of the environment (GoEnvNames).
+	GoEnv map[string]string `json:"goEnv,omitempty"`
 }
+
+// GoEnvNames are the build settings of `go help environment` a request may
+// set in GoEnv: the architecture-specific variables, GOEXPERIMENT,
+// GOFIPS140 and GO_EXTLINK_ENABLED. (GOOS, GOARCH and CGO_ENABLED are
+// fields of their own; the rest steer the go command, not the build.)
+var GoEnvNames = []string{"GO386", "GOAMD64", "GOARM", "GOARM64", "GOMIPS", "GOMIPS64", "GOPPC64",
+	"GORISCV64", "GOWASM", "GOEXPERIMENT", "GOFIPS140", "GO_EXTLINK_ENABLED"}
 
 // Record describes what a checkpoint was built from.
 type Record struct {
@@ -78,6 +94,11 @@ func Run(req *Request, log io.Writer) error {
 		return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
 	}
 	fmt.Fprintf(log, "gograph: go build compiled %d packages\n", len(compiled))
+	if req.Check {
+		if err := req.test(cmd, args, scratch, log); err != nil {
+			return err
+		}
+	}
 	if !req.SaveCheckpoint {
 		return nil
 	}
@@ -125,6 +146,15 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 	if cfg.CGO && cfg.CC != nil {
 		env = append(env, "CC="+cfg.CC.Path+"/bin/cc")
 	}
+	if cfg.CGO {
+		env = append(env, cgoEnv(cfg.BuildInputs, cfg.PkgConfig)...)
+	}
+	for _, name := range sortedKeys(req.GoEnv) {
+		if !slices.Contains(GoEnvNames, name) {
+			return nil, nil, fmt.Errorf("goEnv: %s is not a Go build setting (%s)", name, strings.Join(GoEnvNames, ", "))
+		}
+		env = append(env, name+"="+req.GoEnv[name])
+	}
 	if cfg.GOOS != "" {
 		env = append(env, "GOOS="+cfg.GOOS)
 	}
@@ -134,6 +164,66 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 	cmd := exec.Command(filepath.Join(cfg.Go.Path, "bin", "go"), args...)
 	cmd.Dir, cmd.Env = cfg.Src, env
 	return cmd, args, nil
+}
+
+// cgoEnv is where cgo finds the C libraries of buildInputs, by the
+// conventions the plugin's planning follows: their include/ and lib/
+// directories, their lib/pkgconfig and share/pkgconfig for pkg-config (of
+// pkgConfig, if any).
+func cgoEnv(buildInputs []graph.StoreInput, pkgConfig *graph.StoreInput) []string {
+	var env []string
+	if len(buildInputs) > 0 {
+		var include, lib, pc []string
+		for _, in := range buildInputs {
+			include = append(include, in.Path+"/include")
+			lib = append(lib, in.Path+"/lib")
+			pc = append(pc, in.Path+"/lib/pkgconfig", in.Path+"/share/pkgconfig")
+		}
+		env = append(env, "CPATH="+strings.Join(include, ":"), "LIBRARY_PATH="+strings.Join(lib, ":"),
+			"PKG_CONFIG_LIBDIR="+strings.Join(pc, ":"))
+	}
+	if pkgConfig != nil {
+		env = append(env, "PKG_CONFIG="+pkgConfig.Path+"/bin/pkg-config")
+	}
+	return env
+}
+
+// test runs `go test` of the packages build (the go build command of req,
+// args its arguments) compiled, with the same flags and environment, in a
+// writable copy of the source (a test may write to its directory, as in
+// the other modes), logging the output to log.
+func (req *Request) test(build *exec.Cmd, args []string, scratch string, log io.Writer) error {
+	src := filepath.Join(scratch, "src")
+	if err := os.CopyFS(src, os.DirFS(build.Dir)); err != nil {
+		return fmt.Errorf("copying the source for go test: %w", err)
+	}
+	// args is "build -v FLAGS… -o OUT/ -- PATTERNS…" (command): the same
+	// flags, then go test's, as buildGoModule's checkPhase passes them.
+	// go test takes no "--" (what follows it goes to the test binaries):
+	// the patterns are "./dir" or import paths, never flags.
+	dash := slices.Index(args, "--")
+	flags, patterns := args[2:dash-2], args[dash+1:]
+	for _, p := range patterns {
+		if strings.HasPrefix(p, "-") {
+			return fmt.Errorf("go test: package pattern %q looks like a flag", p)
+		}
+	}
+	testArgs := slices.Concat([]string{"test", "-vet=off"}, flags, req.CheckFlags, patterns)
+	cmd := exec.Command(build.Path, testArgs...)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = src, build.Env, log, log
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go %s: %w", strings.Join(testArgs, " "), err)
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // runLogged runs cmd, copying its output to log, and returns the packages

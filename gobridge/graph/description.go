@@ -122,6 +122,9 @@ type UnitInputs struct {
 	Toolchain bool `json:"toolchain"`
 	// CC: the C toolchain (the cgo tool, C compiles, external linking).
 	CC bool `json:"cc"`
+	// Libraries: the C libraries (Request.BuildInputs), for the module's
+	// cgo packages and links.
+	Libraries bool `json:"libraries,omitempty"`
 	// Modules are third-party modules, keys of Description.Modules.
 	Modules []string `json:"modules"`
 	// Source is the package (a key of Description.Packages) whose source
@@ -224,7 +227,7 @@ func describe(src string, planned *plan.Result, modules map[module.Version]strin
 // describeUnit describes the unit u of d.
 func describeUnit(d *Description, u *plan.Unit) (*UnitDesc, error) {
 	ud := &UnitDesc{ID: u.ImportPath, Name: unitName(u), Mode: u.Mode, Binary: u.Binary,
-		Inputs: UnitInputs{Toolchain: true, CC: u.UsesCC, Modules: nonNil(slices.Clone(u.Modules)), Deps: nonNil(u.Deps)}}
+		Inputs: UnitInputs{Toolchain: true, CC: u.UsesCC, Libraries: u.UsesLibraries, Modules: nonNil(slices.Clone(u.Modules)), Deps: nonNil(u.Deps)}}
 	for _, m := range u.Modules {
 		if d.Modules[m] == nil {
 			return nil, fmt.Errorf("graph: %s reads module %s, which has no store path", u.ImportPath, m)

@@ -67,19 +67,35 @@ func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*
 		return nil, &plan.Error{Kind: plan.KindModule, Message: err.Error()}
 	}
 	m := &modules{view: filepath.Join(scratch, "modcache"), dirs: map[string]string{}, byModule: map[module.Version]string{}}
-	for _, mod := range sortedModules(sums) {
+	// What the store and the module index hold is looked up first, so
+	// each download is reported with its number among all of them.
+	mods := sortedModules(sums)
+	locals := make([]heldModule, len(mods))
+	toFetch := 0
+	for i, mod := range mods {
+		if err := ctx.Err(); err != nil {
+			return nil, moduleError(ctx, mod, err)
+		}
+		locals[i] = lookUpHeld(mod, sums[mod])
+		if locals[i].needsFetch(sums[mod]) {
+			toFetch++
+		}
+	}
+	for i, mod := range mods {
 		// A module already in the store is not downloaded, so no fetch
 		// would notice Ctrl-C: check between modules.
 		if err := ctx.Err(); err != nil {
 			return nil, moduleError(ctx, mod, err)
 		}
-		before := fetcher.Fetches
-		vm, err := m.prepare(ctx, fetcher, sums[mod], filepath.Join(scratch, "extract"))
+		stop := func() {}
+		if locals[i].needsFetch(sums[mod]) {
+			m.fetched = append(m.fetched, mod.String())
+			stop = startStep(ctx, LevelInfo, fetchText(mod.String(), len(m.fetched), toFetch))
+		}
+		vm, err := m.prepare(ctx, fetcher, sums[mod], locals[i], filepath.Join(scratch, "extract"))
+		stop()
 		if err != nil {
 			return nil, moduleError(ctx, mod, err)
-		}
-		if fetcher.Fetches > before {
-			m.fetched = append(m.fetched, mod.String())
 		}
 		m.viewMods = append(m.viewMods, vm)
 	}
@@ -126,14 +142,50 @@ func moduleError(ctx context.Context, mod module.Version, err error) error {
 	return &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: err.Error()}
 }
 
-func (m *modules) prepare(ctx context.Context, f *modfetch.Fetcher, sum *modfetch.Sum, extractRoot string) (modfetch.ViewModule, error) {
+// heldModule is what the module index and the store already hold of a
+// module version, verified against go.sum.
+type heldModule struct {
+	index     moduleIndexEntry // the index entry, as read
+	goMod     []byte           // the go.mod, if go.sum pins it and the index holds it
+	storePath string           // the store path holding the module's content, if any
+}
+
+// lookUpHeld finds what of mod need not be downloaded: its go.mod if the
+// index holds the one go.sum pins, and its content if the store path the
+// index names is still there and matches go.sum.
+func lookUpHeld(mod module.Version, sum *modfetch.Sum) heldModule {
+	l := heldModule{index: readModuleIndex(mod)}
+	if sum.GoMod != "" && modfetch.CheckGoMod(mod, []byte(l.index.GoMod), sum.GoMod) == nil {
+		l.goMod = []byte(l.index.GoMod)
+	}
+	if sum.Zip != "" {
+		name := "gomod-" + nixstore.SanitizeName(mod.Path+"-"+mod.Version)
+		dir := l.index.StorePath
+		switch {
+		case filepath.Dir(dir) != nixstore.StoreDir || filepath.Clean(dir) != dir || !strings.HasSuffix(dir, "-"+name) || !isDir(dir):
+		case l.index.ZipSum == sum.Zip:
+			// Verified against this very hash when it entered the store.
+			l.storePath = dir
+		case modfetch.CheckDir(mod, dir, sum.Zip) == nil:
+			l.storePath = dir
+		}
+	}
+	return l
+}
+
+// needsFetch reports whether anything go.sum pins of the module must be
+// downloaded.
+func (l *heldModule) needsFetch(sum *modfetch.Sum) bool {
+	return (sum.GoMod != "" && l.goMod == nil) || (sum.Zip != "" && l.storePath == "")
+}
+
+// prepare makes the module sum describes available, downloading what
+// local lacks.
+func (m *modules) prepare(ctx context.Context, f *modfetch.Fetcher, sum *modfetch.Sum, local heldModule, extractRoot string) (modfetch.ViewModule, error) {
 	mod := sum.Mod
-	vm := modfetch.ViewModule{Mod: mod, ZipSum: sum.Zip}
-	index := readModuleIndex(mod)
-	known := index
-	if sum.GoMod != "" && modfetch.CheckGoMod(mod, []byte(index.GoMod), sum.GoMod) == nil {
-		vm.GoMod = []byte(index.GoMod)
-	} else if sum.GoMod != "" {
+	vm := modfetch.ViewModule{Mod: mod, ZipSum: sum.Zip, GoMod: local.goMod}
+	index := local.index
+	if sum.GoMod != "" && local.goMod == nil {
 		goMod, err := f.GoMod(ctx, mod, sum.GoMod)
 		if err != nil {
 			return vm, err
@@ -142,16 +194,8 @@ func (m *modules) prepare(ctx context.Context, f *modfetch.Fetcher, sum *modfetc
 	}
 	if sum.Zip != "" {
 		name := "gomod-" + nixstore.SanitizeName(mod.Path+"-"+mod.Version)
-		dir, storePath := index.StorePath, index.StorePath
+		dir, storePath := local.storePath, local.storePath
 		files := []string{} // none to add: the path is in the store
-		switch {
-		case filepath.Dir(dir) != nixstore.StoreDir || filepath.Clean(dir) != dir || !strings.HasSuffix(dir, "-"+name) || !isDir(dir):
-			dir, storePath = "", ""
-		case index.ZipSum == sum.Zip:
-			// Verified against this very hash when it entered the store.
-		case modfetch.CheckDir(mod, dir, sum.Zip) != nil:
-			dir, storePath = "", ""
-		}
 		if storePath == "" {
 			dir = filepath.Join(extractRoot, nixstore.SanitizeName(mod.Path+"@"+mod.Version))
 			if err := f.Zip(ctx, mod, sum.Zip, dir); err != nil {
@@ -175,7 +219,7 @@ func (m *modules) prepare(ctx context.Context, f *modfetch.Fetcher, sum *modfetc
 		}
 		m.dirs[viewDir] = storePath
 	}
-	if index != known {
+	if index != local.index {
 		writeModuleIndex(mod, index)
 	}
 	return vm, nil

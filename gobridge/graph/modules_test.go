@@ -30,12 +30,7 @@ func TestPrepareModulesPolicy(t *testing.T) {
 	// the plugin adds).
 	modOnly := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(modOnly, "go.sum"), []byte(strings.SplitAfter(sums, "\n")[1]), 0o644))
-	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // an empty module index
-	t.Setenv("GOENV", "off")
-	t.Setenv("GOPROXY", "file://"+p.Dir)
-	for _, name := range []string{"GOPRIVATE", "GONOPROXY", "GOAUTH"} {
-		t.Setenv(name, "")
-	}
+	useTestProxy(t, p)
 
 	tests := []struct {
 		name   string
@@ -74,4 +69,15 @@ func TestPrepareModulesPolicy(t *testing.T) {
 	require.True(t, errors.As(err, &pe), "%v", err)
 	assert.Equal(t, plan.KindInterrupted, pe.Kind)
 	assert.Equal(t, "corp.example/greet@v1.0.0", pe.Package)
+}
+
+// useTestProxy makes p the only module proxy, with an empty module index
+// and none of the user's go env settings.
+func useTestProxy(t *testing.T, p *mkproxytest.Proxy) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // an empty module index
+	t.Setenv("GOENV", "off")
+	t.Setenv("GOPROXY", "file://"+p.Dir)
+	for _, name := range []string{"GOPRIVATE", "GONOPROXY", "GOAUTH"} {
+		t.Setenv(name, "")
+	}
 }

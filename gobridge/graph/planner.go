@@ -49,7 +49,13 @@ type ErrorInfo struct {
 
 // PlanJSON answers one JSON request with a JSON response. It never panics:
 // a panic is reported as an "internal" error.
-func (p *Planner) PlanJSON(request []byte) (response []byte) {
+func (p *Planner) PlanJSON(request []byte) []byte {
+	return p.PlanJSONProgress(request, nil)
+}
+
+// PlanJSONProgress is PlanJSON reporting what it does to progress (nil:
+// to nothing) while it plans.
+func (p *Planner) PlanJSONProgress(request []byte, progress Progress) (response []byte) {
 	defer func() {
 		if r := recover(); r != nil {
 			response = marshal(&Response{Error: &ErrorInfo{Kind: plan.KindInternal,
@@ -60,7 +66,7 @@ func (p *Planner) PlanJSON(request []byte) (response []byte) {
 	if err := json.Unmarshal(request, &req); err != nil {
 		return marshal(&Response{Error: &ErrorInfo{Kind: plan.KindInternal, Message: "gobridge: bad request: " + err.Error()}})
 	}
-	result, err := p.Plan(&req)
+	result, err := p.PlanContext(withProgress(context.Background(), progress), &req)
 	if err != nil {
 		return marshal(&Response{Error: errorInfo(err)})
 	}
@@ -100,7 +106,7 @@ func (p *Planner) PlanContext(ctx context.Context, req *Request) (*Result, error
 }
 
 // sandboxSpec is the planning sandbox req's policy asks for, nil for none:
-// the closure of go and cc and the modules' scratch directory (their view
+// the closure of go, cc, pkgConfig and buildInputs and the modules' scratch directory (their view
 // and the modules extracted there) are visible read-only; plan.Plan adds
 // src and a writable scratch directory of its own.
 func sandboxSpec(req *Request, scratch string) *sandbox.Spec {
@@ -110,6 +116,12 @@ func sandboxSpec(req *Request, scratch string) *sandbox.Spec {
 	ro := append(slices.Clone(req.Policy.StorePaths), req.Go.Path, scratch)
 	if req.CC != nil {
 		ro = append(ro, req.CC.Path)
+	}
+	if req.PkgConfig != nil {
+		ro = append(ro, req.PkgConfig.Path)
+	}
+	for _, in := range req.BuildInputs {
+		ro = append(ro, in.Path)
 	}
 	return &sandbox.Spec{Enabled: true, Helper: req.Policy.SandboxHelper, ReadOnly: ro}
 }
@@ -164,7 +176,9 @@ func (p *Planner) planIn(ctx context.Context, req *Request, scratch string) (*Re
 		}
 		cfg.ModCache, cfg.ModuleDirs = mods.view, mods.dirs
 	}
+	stop := startStep(ctx, LevelTalkative, planningText(req.Src, "running go list and go build -n"))
 	planned, err := plan.Plan(cfg)
+	stop()
 	if err != nil {
 		return nil, blameOutside(err, outside)
 	}

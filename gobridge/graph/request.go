@@ -24,6 +24,15 @@ type Request struct {
 	CGO              bool     `json:"cgo"`
 	// CC is the C toolchain (holding bin/cc), needed with CGO.
 	CC *StoreInput `json:"cc,omitempty"`
+	// BuildInputs are the C libraries of cgo packages (plan.Config's
+	// Libraries): inputs of the module's cgo compiles and of links.
+	BuildInputs []StoreInput `json:"buildInputs,omitempty"`
+	// PkgConfig holds bin/pkg-config, which planning runs for `#cgo
+	// pkg-config:` lines; builds do not need it.
+	PkgConfig *StoreInput `json:"pkgConfig,omitempty"`
+	// GoEnv are Go build settings of the environment, by name (plan.Config's
+	// GoEnv; plan.GoEnvNames lists those taken).
+	GoEnv map[string]string `json:"goEnv,omitempty"`
 	// Tests asks for the test binaries of the planned main-module packages.
 	Tests bool `json:"tests"`
 	// ContentAddressed makes the compile derivations content-addressed,
@@ -94,11 +103,18 @@ func (r *Request) validate() error {
 		name string
 		si   StoreInput
 	}{{"go", r.Go}, {"builder", r.Builder}}
+	type named = struct {
+		name string
+		si   StoreInput
+	}
 	if r.CC != nil {
-		inputs = append(inputs, struct {
-			name string
-			si   StoreInput
-		}{"cc", *r.CC})
+		inputs = append(inputs, named{"cc", *r.CC})
+	}
+	if r.PkgConfig != nil {
+		inputs = append(inputs, named{"pkgConfig", *r.PkgConfig})
+	}
+	for _, in := range r.BuildInputs {
+		inputs = append(inputs, named{"buildInputs", in})
 	}
 	if r.CGO && r.CC == nil {
 		return &plan.Error{Kind: plan.KindBadArgument, Argument: "cc",
@@ -132,9 +148,16 @@ func (r *Request) PlanConfig() *plan.Config {
 		CGO:      r.CGO,
 		Tests:    r.Tests,
 		LinkObj:  r.ContentAddressed,
+		GoEnv:    r.GoEnv,
 	}
 	if r.CGO {
 		cfg.CC = r.CC.Path + "/bin/cc"
+		for _, in := range r.BuildInputs {
+			cfg.Libraries = append(cfg.Libraries, in.Path)
+		}
+		if r.PkgConfig != nil {
+			cfg.PkgConfig = r.PkgConfig.Path + "/bin/pkg-config"
+		}
 	}
 	return cfg
 }

@@ -115,6 +115,9 @@ func (r *resolved) unit(req *Request, desc *Description, u *UnitDesc,
 		}
 		extra = append(extra, *req.CC)
 	}
+	if in.Libraries {
+		extra = append(extra, req.BuildInputs...)
+	}
 	for _, m := range in.Modules {
 		mod := desc.Modules[m]
 		if mod == nil {

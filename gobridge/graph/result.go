@@ -68,6 +68,7 @@ func synthesize(req *Request, src string, desc *Description, mods *modules, cach
 		"packages":   r.packages,
 		"binaries":   r.binaries,
 		"tests":      r.tests,
+		"modules":    mods.value(),
 	}
 	how := ""
 	if cached {
@@ -78,12 +79,44 @@ func synthesize(req *Request, src string, desc *Description, mods *modules, cach
 	if mods != nil {
 		res.Messages = append(res.Messages, fmt.Sprintf("%d modules, %d downloads, fetched: [%s]",
 			len(mods.sources), mods.fetches, strings.Join(mods.fetched, " ")))
-		if len(mods.fetched) > 0 {
-			res.Notices = append(res.Notices, "fetched Go modules (verified against go.sum): "+
-				strings.Join(mods.fetched, " "))
-		}
 	}
 	return res, nil
+}
+
+// moduleValue is modules."<path>@<version>" in the returned value: what
+// a module cache needs of that module version (the dev shell lays one out,
+// as modfetch.WriteView does for planning).
+type moduleValue struct {
+	Path    string `json:"path"`
+	Version string `json:"version"`
+	// GoMod is the module's go.mod file as the proxy serves it, checked
+	// against go.sum (null if go.sum does not pin it).
+	GoMod *string `json:"goMod"`
+	// Dir is the store path holding the module's files and ZipSum go.sum's
+	// hash of them (both null if go.sum pins only the go.mod).
+	Dir    *storePathValue `json:"dir"`
+	ZipSum *string         `json:"zipSum"`
+}
+
+// value is the modules of the request, by "path@version".
+func (m *modules) value() map[string]*moduleValue {
+	out := map[string]*moduleValue{}
+	if m == nil {
+		return out
+	}
+	for _, vm := range m.viewMods {
+		mv := &moduleValue{Path: vm.Mod.Path, Version: vm.Mod.Version}
+		if vm.GoMod != nil {
+			goMod := string(vm.GoMod)
+			mv.GoMod = &goMod
+		}
+		if path, ok := m.byModule[vm.Mod]; ok {
+			zipSum := vm.ZipSum
+			mv.Dir, mv.ZipSum = &storePathValue{path}, &zipSum
+		}
+		out[vm.Mod.String()] = mv
+	}
+	return out
 }
 
 // moduleVersion is the module a package comes from (its replacement, if any).

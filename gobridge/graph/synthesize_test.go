@@ -400,3 +400,51 @@ func TestSynthesizeContentAddressed(t *testing.T) {
 	assert.Positive(t, kinds[`read "export"`], "compiles read their dependencies' export data")
 	assert.Equal(t, kinds["compile"], kinds[`read "out"`], "the link reads every compile's object")
 }
+
+// TestSynthesizeLibraries: the zlib fixture (`#cgo pkg-config: zlib`)
+// planned with a library: the compile of its cgo package and the link list
+// the library among their inputs and have it in CPATH; the other compiles
+// do not.
+func TestSynthesizeLibraries(t *testing.T) {
+	isolateModuleIndex(t)
+	gcc, err := exec.LookPath("gcc")
+	require.NoError(t, err)
+	pkgConfig, err := exec.LookPath("pkg-config")
+	require.NoError(t, err)
+	lib := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(lib, "lib", "pkgconfig"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(lib, "lib", "pkgconfig", "zlib.pc"), []byte(
+		"prefix="+lib+"\nName: zlib\nDescription: test\nVersion: 1\nCflags: -I${prefix}/include\nLibs: -L${prefix}/lib -lz\n"), 0o644))
+	const libStore = "/nix/store/44444444444444444444444444444444-zlib"
+
+	req := synthesizeRequest("../../tests/fixtures/zlib", false)
+	req.CGO = true
+	req.CC = &StoreInput{Path: "/nix/store/55555555555555555555555555555555-cc", InputSrcs: []string{"/nix/store/55555555555555555555555555555555-cc"}}
+	req.BuildInputs = []StoreInput{{Path: lib}}
+	cfg := req.PlanConfig()
+	require.Equal(t, []string{lib}, cfg.Libraries)
+	cfg.GoRoot, cfg.CC, cfg.PkgConfig = synthGoRoot(t), gcc, pkgConfig
+	planned, err := plan.Plan(cfg)
+	require.NoError(t, err)
+	desc, err := describe(cfg.Dir, planned, nil)
+	require.NoError(t, err)
+	// The derivations name the library by its store path.
+	req.BuildInputs = []StoreInput{{Path: libStore, InputSrcs: []string{libStore}}}
+	res, err := synthesize(req, cfg.Dir, desc, nil, false)
+	require.NoError(t, err)
+
+	want := map[string]bool{"go-example.com-zlib-gz": true, "zlib-link": true,
+		"go-example.com-zlib-pure": false, "go-example.com-zlib": false, "go-runtime-cgo": false}
+	seen := 0
+	for _, d := range res.Derivations {
+		drv, err := derivation.ReadDerivation(strings.NewReader(d.ATerm))
+		require.NoError(t, err, d.Name)
+		uses := slices.Contains(drv.InputSources, libStore)
+		assert.Equal(t, uses, strings.Contains(d.ATerm, "CPATH="+lib+"/include"), "%s: CPATH and the input go together", d.Name)
+		if w, ok := want[d.Name]; ok {
+			seen++
+			assert.Equal(t, w, uses, "%s depends on the library", d.Name)
+		}
+	}
+	assert.Equal(t, len(want), seen, "derivations checked")
+}

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -119,5 +121,22 @@ func CheckFlags(cfg *Config) error {
 		return &Error{Kind: KindBadArgument, Argument: "tags",
 			Message: fmt.Sprintf("tags: %q contains %s; each element is one build tag", tag, what)}
 	}
+	for _, name := range slices.Sorted(maps.Keys(cfg.GoEnv)) {
+		if !slices.Contains(GoEnvNames, name) {
+			return &Error{Kind: KindBadArgument, Argument: "goEnv", Message: fmt.Sprintf(
+				"goEnv: %s is not a Go build setting nix-gograph passes on (it takes %s)", name, strings.Join(GoEnvNames, ", "))}
+		}
+		if strings.ContainsAny(cfg.GoEnv[name], "\x00\n") {
+			return &Error{Kind: KindBadArgument, Argument: "goEnv", Message: fmt.Sprintf(
+				"goEnv: the value of %s holds a newline or a NUL", name)}
+		}
+	}
 	return nil
 }
+
+// GoEnvNames are the Go build settings of the environment (`go help
+// environment`) a build may set (Config.GoEnv); every action's environment
+// has them as the toolchain's `go env` reports them. GOOS, GOARCH and
+// CGO_ENABLED have settings of their own.
+var GoEnvNames = []string{"GO386", "GOAMD64", "GOARM", "GOARM64", "GOMIPS", "GOMIPS64",
+	"GOPPC64", "GORISCV64", "GOWASM", "GOEXPERIMENT", "GOFIPS140"}

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -46,6 +47,19 @@ type Config struct {
 	CGO bool
 	// CC is the C compiler (an absolute path) when CGO is set.
 	CC string
+	// PkgConfig is the pkg-config program (an absolute path) the planner
+	// runs for `#cgo pkg-config:` lines (pkgconfig.go); "" for none.
+	PkgConfig string
+	// GoEnv are Go build settings of the environment (GOAMD64=v3,
+	// GOEXPERIMENT=…), each named in GoEnvNames: go sees them while
+	// planning, and builds through the toolchain's `go env` (toolEnv).
+	GoEnv map[string]string
+	// Libraries are the C libraries cgo packages use (store paths, each
+	// with include/, lib/ and lib/pkgconfig/ or share/pkgconfig/): they
+	// are pkg-config's only search path (PKG_CONFIG_LIBDIR), and cgo
+	// compiles and links outside the standard library get them as the C
+	// compiler's CPATH and LIBRARY_PATH.
+	Libraries []string
 	// Excluded drops, when Patterns is empty (every package of the
 	// module), the packages whose directory contains one of these strings.
 	Excluded []string
@@ -196,6 +210,12 @@ func (g *goRunner) env() []string {
 	}
 	if g.cfg.CGO && g.cfg.CC != "" {
 		env = append(env, "CC="+g.cfg.CC)
+	}
+	if g.cfg.CGO {
+		env = append(env, g.cfg.LibraryEnv()...)
+	}
+	for _, name := range slices.Sorted(maps.Keys(g.cfg.GoEnv)) {
+		env = append(env, name+"="+g.cfg.GoEnv[name])
 	}
 	if g.cfg.ModCache != "" {
 		env = append(env, "GOMODCACHE="+g.cfg.ModCache)
@@ -378,8 +398,7 @@ func BuildFlags(cfg *Config) []string {
 // toolEnv is the environment the go command gives the tools it runs (the
 // variables of `go env` that steer compile, asm and link).
 func (g *goRunner) toolEnv() ([]string, error) {
-	names := []string{"GOOS", "GOARCH", "GO386", "GOAMD64", "GOARM", "GOARM64", "GOMIPS", "GOMIPS64",
-		"GOPPC64", "GORISCV64", "GOWASM", "GOEXPERIMENT", "GOFIPS140", "CGO_ENABLED", "GOROOT"}
+	names := slices.Concat([]string{"GOOS", "GOARCH"}, GoEnvNames, []string{"CGO_ENABLED", "GOROOT"})
 	out, _, err := g.run(append([]string{"env"}, names...)...)
 	if err != nil {
 		return nil, fmt.Errorf("go env: %w", err)

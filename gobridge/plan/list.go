@@ -36,6 +36,8 @@ type Package struct {
 	EmbedFiles []string
 	// CgoCFLAGS … CgoLDFLAGS are the package's #cgo directives.
 	CgoCFLAGS, CgoCPPFLAGS, CgoCXXFLAGS, CgoFFLAGS, CgoLDFLAGS []string
+	// CgoPkgConfig are the package's `#cgo pkg-config:` arguments.
+	CgoPkgConfig []string
 	// IgnoredGoFiles are Go files build constraints leave out.
 	IgnoredGoFiles []string
 	// TestGoFiles, XTestGoFiles and the embed files of tests, for
@@ -100,7 +102,7 @@ func (p *Package) SourceFiles() []string {
 
 var listFields = "ImportPath,Name,Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,SFiles,SysoFiles," +
 	"EmbedFiles,IgnoredGoFiles,TestGoFiles,XTestGoFiles,TestEmbedFiles,XTestEmbedFiles,ForTest,Imports,DepOnly,Error,DepsErrors," +
-	"CgoCFLAGS,CgoCPPFLAGS,CgoCXXFLAGS,CgoFFLAGS,CgoLDFLAGS"
+	"CgoCFLAGS,CgoCPPFLAGS,CgoCXXFLAGS,CgoFFLAGS,CgoLDFLAGS,CgoPkgConfig"
 
 // list runs go list -deps on the patterns; packages come dependencies first.
 func (g *goRunner) list() ([]*Package, error) {

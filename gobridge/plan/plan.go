@@ -104,7 +104,11 @@ func Plan(cfg *Config) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	units, err := makeUnits(cfg, toolEnv, pkgs, sections, probes)
+	pc, err := g.pkgConfigFlagsOf(pkgs)
+	if err != nil {
+		return nil, err
+	}
+	units, err := makeUnits(cfg, toolEnv, pkgs, sections, probes, pc)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +195,8 @@ func (g *goRunner) buildScript() ([]*section, error) {
 	return parseScript(string(script), g.cfg.Dir)
 }
 
-func makeUnits(cfg *Config, toolEnv []string, pkgs []*Package, sections []*section, probes compilerProbes) ([]*Unit, error) {
+func makeUnits(cfg *Config, toolEnv []string, pkgs []*Package, sections []*section, probes compilerProbes,
+	pc map[string]*pkgConfigFlags) ([]*Unit, error) {
 	byPath := map[string]*Package{}
 	order := map[string]int{}
 	for i, p := range pkgs {
@@ -199,6 +204,7 @@ func makeUnits(cfg *Config, toolEnv []string, pkgs []*Package, sections []*secti
 		order[p.ImportPath] = i
 	}
 	ub := newUnitBuilder(cfg, toolEnv, sections, probes)
+	ub.pkgConfigFlags = pc
 	var compiles, links []*Unit
 	for _, s := range sections {
 		pkg := byPath[s.pkg]

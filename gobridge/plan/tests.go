@@ -72,7 +72,11 @@ func (g *goRunner) planTests(pkgs []*Package, toolEnv []string, known map[string
 	if err != nil {
 		return nil, err
 	}
-	units, err := makeUnits(g.cfg, toolEnv, listed, sections, probes)
+	pc, err := g.pkgConfigFlagsOf(listed)
+	if err != nil {
+		return nil, err
+	}
+	units, err := makeUnits(g.cfg, toolEnv, listed, sections, probes, pc)
 	if err != nil {
 		return nil, err
 	}

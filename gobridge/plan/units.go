@@ -38,6 +38,9 @@ type Unit struct {
 	// UsesCC is set if the action runs the C compiler (Config.CC), directly,
 	// through the cgo tool or through the linker.
 	UsesCC bool
+	// UsesLibraries is set if the action runs the C compiler for a package
+	// outside the standard library, or links: it reads Config.Libraries.
+	UsesLibraries bool
 	// ActionBuildID is set on a link that keeps cmd/go's build ID (no
 	// -buildid of the user's follows it): a digest of the contents of every
 	// file the build reads, so the plan depends on more than their plan
@@ -72,12 +75,22 @@ type unitBuilder struct {
 	// flags are the ldflags, gcflags and asmflags as cmd/go reads them.
 	flags   map[string]userFlag
 	linkObj bool // Config.LinkObj
+	// libraryEnv is Config.LibraryEnv, for the cgo packages outside the
+	// standard library and links, when there are libraries.
+	libraryEnv []string
+	// pkgConfigFlags are pkg-config's flags by package (pkgconfig.go), and
+	// inserting puts those of the section being filled in.
+	pkgConfigFlags map[string]*pkgConfigFlags
+	inserting      *pkgConfigInserter
 }
 
 func newUnitBuilder(cfg *Config, toolEnv []string, sections []*section, probes compilerProbes) *unitBuilder {
 	u := &unitBuilder{moduleRoot: cfg.Dir, moduleDirs: cfg.ModuleDirs, modCache: cfg.ModCache,
 		goRoot: cfg.GoRoot, cc: cfg.CC, probes: probes, toolEnv: toolEnv, objdirPkg: map[string]string{},
 		flags: userFlagsOf(cfg), linkObj: cfg.LinkObj}
+	if len(cfg.Libraries) > 0 {
+		u.libraryEnv = cfg.LibraryEnv()
+	}
 	for _, s := range sections {
 		if s.objdir != "" {
 			u.objdirPkg[strings.TrimPrefix(s.objdir, "$WORK/")] = s.pkg
@@ -204,6 +217,10 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 	}
 	a := &unit.Action
 	a.Package, a.Mode, a.Env = s.pkg, unit.Mode, u.toolEnv
+	u.inserting = nil
+	if f := u.pkgConfigFlags[s.pkg]; f != nil {
+		u.inserting = &pkgConfigInserter{flags: f, objdir: s.objdir + "/"}
+	}
 	a.Steps = append(a.Steps, action.Step{Mkdir: action.WorkVar + "/obj"})
 	for _, st := range stmts {
 		switch st.kind {
@@ -220,6 +237,15 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 		case "cp":
 			a.Steps = append(a.Steps, action.Step{Copy: &action.Copy{From: rw(st.file), To: rw(st.args[0])}})
 		case "run":
+			if in := u.inserting; in != nil && isCgoTool(st.args) {
+				// Before runArgs, which reads the LDFLAGS cgoEnv finds.
+				env, err := in.cgoEnv(st.env)
+				if err != nil {
+					return &Error{Kind: KindGoBuild, Package: s.pkg, Message: fmt.Sprintf(
+						"package %s: cannot add pkg-config's flags exactly where go build would: %v", s.pkg, err)}
+				}
+				st.env = env
+			}
 			args, err := u.runArgs(st, s, pkg, rw, unit)
 			if err != nil {
 				return fmt.Errorf("plan: %s: %w", s.pkg, err)
@@ -238,6 +264,13 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 		// The cgo tool and external linking run $CC, which needs scratch
 		// space; only these actions see (and depend on) the C toolchain.
 		a.Env = append(slices.Clip(a.Env), "CC="+action.Literal(u.cc), "TMPDIR="+action.WorkVar)
+		// The libraries are for the module's C code, not the standard
+		// library's (whose objects stay shared by every program).
+		if unit.UsesLibraries = u.libraryEnv != nil && (pkg == nil || !pkg.Standard); unit.UsesLibraries {
+			for _, e := range u.libraryEnv {
+				a.Env = append(a.Env, action.Literal(e))
+			}
+		}
 	}
 	unit.Deps = slices.Sorted(maps.Keys(deps))
 	return firstErr
@@ -272,6 +305,18 @@ func (u *unitBuilder) runArgs(st statement, s *section, pkg *Package, rw func(st
 	args := st.args
 	if u.cc != "" && args[0] == u.cc && pkg != nil {
 		args = u.cgoArgs(st, s.objdir, pkg) // a C compile: no user block (lo == hi)
+	}
+	if in := u.inserting; in != nil && lo == hi {
+		switch {
+		case isCgoTool(args):
+			args, err = in.cgoTool(args)
+		case u.cc != "" && args[0] == u.cc:
+			args, err = in.cc(args)
+		}
+		if err != nil {
+			return nil, &Error{Kind: KindGoBuild, Package: s.pkg, Message: fmt.Sprintf(
+				"package %s: cannot add pkg-config's flags exactly where go build would: %v", s.pkg, err)}
+		}
 	}
 	out := make([]string, len(args))
 	for i, arg := range args {

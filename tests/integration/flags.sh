@@ -78,3 +78,18 @@ cp -r tests/fixtures/quoting "$odd"
 same odd-path "$odd" '[ "-X main.version=1.0" ]' '-X main.version=1.0'
 prints odd-path 'version=1.0'
 prints odd-path "file=it's.go"
+
+# Go build settings of the environment: multi built with env.GOAMD64 =
+# "v3" equals `GOAMD64=v3 go build`'s, which differs from the default v1
+# binary; a goEnv name that is not a build setting is an error naming it.
+msrc="$TMP/multi-goamd64"
+cp -r tests/fixtures/multi "$msrc"
+out=$(gg_build --arg src "$msrc" --arg env '{ GOAMD64 = "v3"; }')
+go_build_ref "$msrc" "$TMP/multi-v3.ref" && mv "$TMP/multi-v3.ref" "$TMP/multi-v1.ref"
+(cd "$msrc" && go_env GOFLAGS=-mod=readonly CGO_ENABLED=0 GOAMD64=v3 \
+  go build -trimpath -buildvcs=false -ldflags=-buildid= -o "$TMP/multi-v3.ref" .) || fail "GOAMD64=v3 go build failed"
+[ "$(sha "$out/bin/multi")" = "$(sha "$TMP/multi-v3.ref")" ] || fail "bin/multi with GOAMD64 = v3 differs from GOAMD64=v3 go build's"
+[ "$(sha "$TMP/multi-v3.ref")" != "$(sha "$TMP/multi-v1.ref")" ] || fail "GOAMD64=v3 changed nothing: the check proves nothing"
+say "ok: env.GOAMD64 = \"v3\" gives GOAMD64=v3 go build's binary ($(sha "$TMP/multi-v3.ref")), not v1's"
+expect_eval_error "builtins.goPackageGraph { src = $msrc; go = \"$GOROOT_STORE\"; builder = \"/nix/store/x\"; goEnv.GOPATH = \"/x\"; }" \
+  'goEnv: GOPATH is not a Go build setting nix-gograph passes on'

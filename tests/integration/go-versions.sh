@@ -1,6 +1,7 @@
 # Every supported Go release (issue 12). For the latest patch release of Go
 # 1.22 through 1.27 on the module proxy (scripts/proxy-toolchain.sh), the
-# fixtures hello, multi, deps, cgo, features (go:embed, assembly, -X ldflags,
+# fixtures hello, multi, deps, cgo, zlib (pkg-config and a C library in
+# buildInputs: tests/clibs.nix), features (go:embed, assembly, -X ldflags,
 # cross to linux/arm64) and tested (whose tests run: doCheck) plan and build
 # through the plugin with `go` set to that toolchain, and each binary equals
 # THAT version's go build with the same flags. Go 1.21.13 and a fake
@@ -22,7 +23,10 @@ case $(nix --version) in
 esac
 
 versions=${GO_VERSIONS:-1.22.12 1.23.12 1.24.13 1.25.14 1.26.11 1.27.4}
-for f in hello multi deps cgo features tested; do cp -r "tests/fixtures/$f" "$TMP/$f"; done
+for f in hello multi deps cgo zlib features tested; do cp -r "tests/fixtures/$f" "$TMP/$f"; done
+zlib_lib=$(nix-build --no-out-link "$ROOT/tests/clibs.nix" -A zlib 2> "$TMP/clibs.log") ||
+  { cat "$TMP/clibs.log" >&2; fail "zlib (tests/clibs.nix) did not build"; }
+host_cc=$(grep -o '/nix/store/[^"]*-host-cc-[^"]*' build/host-toolchain.nix)
 
 # minor 1.N.P / go line: N.
 minor() { sed -n 's/^\(go \)\{0,1\}1\.\([0-9]*\).*/\2/p' <<< "$1"; }
@@ -81,11 +85,12 @@ same() {
 # matrix: every fixture with toolchain $go (go$V); each check runs even if an
 # earlier one failed.
 matrix() {
-  local hello multi deps cgo features tested bad=()
+  local hello multi deps cgo zlib features tested bad=()
   hello=$(fixture hello)
   multi=$(fixture multi)
   deps=$(fixture deps)
   cgo=$(fixture cgo)
+  zlib=$(fixture zlib)
   features=$(fixture features)
   tested=$(fixture tested)
   check() { isolated same "$@"; [ "$rc" = 0 ] || bad+=("$1"); }
@@ -94,6 +99,10 @@ matrix() {
   check deps "$deps" deps=. -- -- -ldflags=-buildid=
   check cgo "$cgo" cgo=. --arg env '{ CGO_ENABLED = 1; }' \
     -- PATH="$go/bin:/usr/bin:/bin" CGO_ENABLED=1 CC="$(command -v gcc)" -- -ldflags=-buildid=
+  check "zlib (pkg-config)" "$zlib" zlib=. --arg env '{ CGO_ENABLED = 1; }' --arg buildInputs "[ (builtins.storePath $zlib_lib) ]" \
+    -- PATH="$go/bin:/usr/bin:/bin" CGO_ENABLED=1 CC="$(command -v gcc)" PKG_CONFIG="$host_cc/bin/pkg-config" \
+    PKG_CONFIG_LIBDIR="$zlib_lib/lib/pkgconfig:$zlib_lib/share/pkgconfig" PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 \
+    PKG_CONFIG_ALLOW_SYSTEM_LIBS=1 CPATH="$zlib_lib/include" LIBRARY_PATH="$zlib_lib/lib" -- -ldflags=-buildid=
   check "features (embed, assembly)" "$features" "features=. other=./cmd/other" -- -- -ldflags=-buildid=
   check "features -X" "$features" features=. --arg subPackages '[ "." ]' --arg ldflags '[ "-X" "main.version=1.2.3" ]' \
     -- -- "-ldflags=-X main.version=1.2.3 -buildid="

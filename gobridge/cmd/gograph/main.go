@@ -5,6 +5,9 @@
 //	gograph plan REQUEST.json              print the plugin's response
 //	gograph lock MODULE_DIR                print the lock file for modes without
 //	                                       the plugin (package lock)
+//	gograph lock --check MODULE_DIR        compare MODULE_DIR/gograph.lock with
+//	                                       go.sum, offline; name each module
+//	                                       missing, stale or extra (exit 1)
 //	gograph plan-units REQUEST.json OUT    plan inside a derivation (IFD mode;
 //	                                       graph.PlanUnits) and write OUT;
 //	                                       REQUEST.json may be env:VAR
@@ -29,6 +32,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	_ "golang.org/x/crypto/x509roots/fallback"
@@ -46,8 +50,10 @@ func main() {
 	switch {
 	case len(args) == 2 && args[0] == "plan":
 		err = plan(args[1])
-	case len(args) == 2 && args[0] == "lock":
+	case len(args) == 2 && args[0] == "lock" && !strings.HasPrefix(args[1], "-"):
 		err = writeLock(args[1])
+	case len(args) == 3 && args[0] == "lock" && args[1] == "--check":
+		err = checkLock(args[2])
 	case len(args) == 3 && args[0] == "plan-units":
 		err = planUnits(args[1], args[2])
 	case len(args) == 2 && args[0] == "go-build":
@@ -55,7 +61,7 @@ func main() {
 	case len(args) == 4 && (args[0] == "fetch-module" || args[0] == "fetch-gomod"):
 		err = fetch(args[0], args[1], args[2], args[3])
 	default:
-		fmt.Fprintln(os.Stderr, "usage: gograph plan REQUEST.json | lock MODULE_DIR | plan-units REQUEST.json OUT |\n"+
+		fmt.Fprintln(os.Stderr, "usage: gograph plan REQUEST.json | lock [--check] MODULE_DIR | plan-units REQUEST.json OUT |\n"+
 			"       go-build REQUEST.json |\n"+
 			"       fetch-module MODULE@VERSION H1 OUT | fetch-gomod MODULE@VERSION H1 OUT")
 		os.Exit(2)
@@ -166,6 +172,31 @@ func writeLock(dir string) error {
 	}
 	_, err = fmt.Printf("%s\n", out)
 	return err
+}
+
+// checkLock prints to stderr one line per module whose entry in dir's lock
+// file is not what writeLock would print now, and fails if there is one.
+func checkLock(dir string) error {
+	problems, err := lock.CheckDir(dir)
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(dir, lock.FileName)
+	for _, p := range problems {
+		fmt.Fprintf(os.Stderr, "%s: %s\n", file, p)
+	}
+	if len(problems) > 0 {
+		state := fmt.Sprintf("is out of date (%d of its modules)", len(problems))
+		if len(problems) == 1 {
+			state = "is out of date (1 module)"
+		}
+		if _, err := os.Stat(file); os.IsNotExist(err) {
+			state = "does not exist"
+		}
+		return fmt.Errorf("%s %s: run `gograph lock %s > %s`", file, state, dir, file)
+	}
+	fmt.Fprintf(os.Stderr, "%s: ok\n", file)
+	return nil
 }
 
 // removeTempDirs removes the planner's scratch, as the plugin does once it
