@@ -106,10 +106,12 @@ static nlohmann::json stringAttrs(nix::EvalState & state, const nix::Attr & attr
             addTrace(state, e, attrPos(attr), "while evaluating %s passed to builtins.goPackageGraph", what);
             throw;
         }
-        if (elem->value->type() != nix::nString || hasContext(*elem->value))
+        if (elem->value->type() != nix::nString)
             throwError<nix::TypeError>(state, attrPos(attr),
-                "%s passed to builtins.goPackageGraph must be a string that refers to no store path, but it is %s",
-                what, nix::showType(*elem->value));
+                "%s passed to builtins.goPackageGraph must be a string, but it is %s", what, nix::showType(*elem->value));
+        if (hasContext(*elem->value))
+            throwError<nix::TypeError>(state, attrPos(attr),
+                "%s passed to builtins.goPackageGraph must not refer to a store path", what);
         object[utf8String(state, attr, key, what + "'s name")] = utf8String(state, attr, stringOf(*elem->value), what);
     }
     return object;
@@ -134,7 +136,10 @@ static std::string sourcePath(nix::EvalState & state, const nix::Attr & attr)
 // store (builtins.path); a store path written as a plain string is not,
 // unless it is below an allowed path (-I, NIX_PATH). A path that
 // is not absolute is left to the planner, which refuses it.
-static void checkRunnable(nix::EvalState & state, const nix::Attr & attr, const std::string & path)
+// What says which it is ("the 'go' attribute", "element 0 of the
+// 'buildInputs' attribute"), and how planning uses it ("run", "read").
+static void checkRunnable(nix::EvalState & state, const nix::Attr & attr, const std::string & what,
+    const char * use, const std::string & path)
 {
     auto & eval = evalSettings(state);
     if (!(eval.restrictEval || eval.pureEval) || path.empty() || path[0] != '/')
@@ -142,8 +147,7 @@ static void checkRunnable(nix::EvalState & state, const nix::Attr & attr, const 
     try {
         checkAccess(state, path);
     } catch (nix::RestrictedPathError & e) {
-        throwError(state, attrPos(attr), "builtins.goPackageGraph cannot run the '%s' attribute: %s",
-            symbolName(state, attr.name), e.info().msg.str());
+        throwError(state, attrPos(attr), "builtins.goPackageGraph cannot %s %s: %s", use, what, e.info().msg.str());
     }
 }
 
@@ -153,7 +157,7 @@ static void checkRunnable(nix::EvalState & state, const nix::Attr & attr, const 
 // set, the context is built first and the path checked as Nix checks a
 // path it reads, since the planner runs programs from it or reads it.
 static nlohmann::json storeValue(nix::EvalState & state, const nix::Attr & attr, nix::Value & v,
-    const std::string & what, bool realise)
+    const std::string & what, bool realise, const char * use = "run")
 {
     auto errorCtx = "while evaluating " + what + " passed to builtins.goPackageGraph";
     Context context;
@@ -161,7 +165,7 @@ static nlohmann::json storeValue(nix::EvalState & state, const nix::Attr & attr,
     utf8String(state, attr, path);
     if (realise) {
         path = nix::rewriteStrings(path, realiseContext(state, attrPos(attr), context, errorCtx));
-        checkRunnable(state, attr, path);
+        checkRunnable(state, attr, what, use, path);
     }
 
     std::map<std::string, std::set<std::string>> drvOutputs;
@@ -225,7 +229,7 @@ static nlohmann::json storeList(nix::EvalState & state, const nix::Attr & attr)
             throwError<nix::TypeError>(state, attrPos(attr),
                 "%s passed to builtins.goPackageGraph must be a string, a path or a derivation, but it is %s",
                 what, nix::showType(*elem));
-        inputs.push_back(storeValue(state, attr, *elem, what, true));
+        inputs.push_back(storeValue(state, attr, *elem, what, true, "read"));
     }
     return inputs;
 }

@@ -146,6 +146,8 @@ let
         then throw "buildGoApplication: unknown mode ${show mode} (\"plugin\", \"ifd\", \"dynamic\" or \"monolithic\")"
         else if !hasPlan && contentAddressed == true
         then throw "buildGoApplication: contentAddressed = true is for modes \"plugin\" and \"ifd\", not \"${mode}\""
+        else if buildInputs != [ ] && !cgo
+        then throw "buildGoApplication: buildInputs are C libraries for cgo, which is off (CGO_ENABLED = 1 turns it on)"
         else checkedEnv;
       graph = modes.${mode};
 
@@ -254,12 +256,13 @@ in
   - `goos`, `goarch` (`null`: the toolchain's platform)
   - `env` (`{ }`): `CGO_ENABLED` and the Go build settings `GO386`, `GOAMD64`,
     `GOARM`, `GOARM64`, `GOMIPS`, `GOMIPS64`, `GOPPC64`, `GORISCV64`, `GOWASM`,
-    `GOEXPERIMENT`, `GOFIPS140`, `GO_EXTLINK_ENABLED`; anything else is an error
+    `GOEXPERIMENT`, `GOFIPS140` (`off` or `latest`); anything else is an error
   - `CGO_ENABLED` (`env.CGO_ENABLED`, else `go.CGO_ENABLED`, else `0`): `1`,
     `"1"` or `true` turns cgo on, `0`, `"0"` or `false` off
   - `cc`: a C toolchain with `bin/cc`, for cgo (the library's)
   - `buildInputs` (`[ ]`): C libraries for cgo: paths or derivations with
-    `include/`, `lib/` and `lib/pkgconfig/` or `share/pkgconfig/`
+    `include/`, `lib/` and `lib/pkgconfig/` or `share/pkgconfig/` (with cgo
+    off, an error)
   - `pkgConfig`: a path or derivation with `bin/pkg-config` (the library's),
     for `#cgo pkg-config:` lines
   - `doCheck` (`true`): the result needs every tested package's tests to pass

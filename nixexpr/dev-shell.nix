@@ -53,7 +53,9 @@ let
     "gomod" (quote (escape m.path)) (quote (escape m.version)) (quote m.version)
     (if m.goModText or null != null then "\"$goMod${n}Path\""
      else if m.goMod or null != null then quote "${m.goMod}" else "''")
-    (quote (if m.dir == null then "" else m.zipSum))
+    (quote (if m.dir == null then "" else if m.zipSum == null
+      then throw "buildGoApplication: devShell: module ${m.path}@${m.version} has no go.sum hash of its content"
+      else m.zipSum))
     (quote (if m.dir == null then "" else "${m.dir}"))
   ];
   withText = builtins.filter ({ m, ... }: m.goModText or null != null) numbered;
@@ -123,9 +125,15 @@ derivation ({
 // (if goarch == null then { } else { GOARCH = goarch; })
 // goEnv
 // (if cgo && cc != null then { CC = "${cc}/bin/cc"; } else { })
+// (if !cgo then { } else {
+  # As the plugin shows buildInputs to pkg-config (plan.Config.LibraryEnv):
+  # their directories only, none of the system's, -I and -L kept.
+  PKG_CONFIG_LIBDIR = joined [ "/lib/pkgconfig" "/share/pkgconfig" ];
+  PKG_CONFIG_ALLOW_SYSTEM_CFLAGS = "1";
+  PKG_CONFIG_ALLOW_SYSTEM_LIBS = "1";
+})
 // (if cgo && buildInputs != [ ] then {
   CPATH = joined [ "/include" ];
   LIBRARY_PATH = joined [ "/lib" ];
-  PKG_CONFIG_LIBDIR = joined [ "/lib/pkgconfig" "/share/pkgconfig" ];
 } else { })
 // (if cgo && pkgConfig != null then { PKG_CONFIG = "${pkgConfig}/bin/pkg-config"; } else { }))

@@ -28,8 +28,6 @@ let
   checked =
     if buildInputs != [ ] then throw "buildGoApplication: buildInputs is not supported in mode \"dynamic\" yet"
     else if pkgConfig != null then throw "buildGoApplication: pkgConfig is not supported in mode \"dynamic\" yet"
-    else if goEnv != { } && !(builtins.functionArgs planFn ? goEnv)
-    then throw "buildGoApplication: env.${builtins.head (builtins.attrNames goEnv)} (goEnv) is not supported in mode \"dynamic\" yet"
     else if !(builtins ? outputOf)
     then throw "buildGoApplication: mode \"dynamic\" needs a Nix with builtins.outputOf (RFC 92 dynamic derivations, e.g. Nix 2.34 with the experimental feature dynamic-derivations)"
     else true;

@@ -282,25 +282,26 @@ ck_build() { nix-build --no-out-link "$@" 2> "$TMP/build.log"; }
 
 # case_checkpoint: mode monolithic (one derivation running go build) cold,
 # prepareCheckpointBuild, then the leaf body edit built by mkCheckpointBuild
-# (against go build after the same edit, P_GO_LEAF). Third-party modules
+# (against go build after the same edit, P_GO_LEAF), without tests, as the
+# plugin's builds of the bench. Third-party modules
 # (fixed-output derivations in this mode) are fetched before the timing.
 case_checkpoint() {
-  local old="$TMP/$P_NAME-ckpt" new="$TMP/$P_NAME-ckpt-edited" one="[ \"$P_PKG\" ]"
+  local old="$TMP/$P_NAME-ckpt" new="$TMP/$P_NAME-ckpt-edited" one="[ \"$P_PKG\" ]" nocheck="--arg doCheck false"
   local mono_drv mono prep ckpt
   rm -rf "$old" && cp -r "$P_PRISTINE" "$old"
   lock_for "$old"
   nonce > "$old/BENCH-NONCE" # a new source: nothing of it in the store
-  mono_drv=$(nix-instantiate "$ROOT/tests/build.nix" --arg src "$old" --arg subPackages "$one" --argstr mode monolithic 2>/dev/null)
+  mono_drv=$(nix-instantiate "$ROOT/tests/build.nix" --arg src "$old" --arg subPackages "$one" $nocheck --argstr mode monolithic 2>/dev/null)
   # shellcheck disable=SC2046
   nix-store --realise $(nix-store -qR "$mono_drv" | grep -- '-gomod-.*\.drv$') > /dev/null 2>&1 || true
-  mono=$(timed ck_build tests/build.nix --arg src "$old" --arg subPackages "$one" --argstr mode monolithic)
+  mono=$(timed ck_build tests/build.nix --arg src "$old" --arg subPackages "$one" $nocheck --argstr mode monolithic)
   row "monolithic cold" "$mono" "$P_GO_COLD" "$(built_count)" -
-  prep=$(timed ck_build tests/checkpoint.nix -A checkpoint --arg src "$old" --arg args "{ subPackages = $one; }")
+  prep=$(timed ck_build tests/checkpoint.nix -A checkpoint --arg src "$old" --arg args "{ subPackages = $one; doCheck = false; }")
   row "prepareCheckpointBuild" "$prep" "$P_GO_COLD" "$(built_count)" -
   rm -rf "$new" && cp -r "$old" "$new"
   edit_body "$new/$P_LEAF" "$P_LEAF_PATTERN"
   ckpt=$(timed ck_build tests/checkpoint.nix -A incremental --arg src "$new" \
-    --arg checkpointSrc "$old" --arg args "{ subPackages = $one; }")
+    --arg checkpointSrc "$old" --arg args "{ subPackages = $one; doCheck = false; }")
   row "leaf body edit: mkCheckpointBuild" "$ckpt" "$P_GO_LEAF" "$(built_count)" -
   note_fail "$mono" "$prep" "$ckpt"
 }

@@ -44,16 +44,7 @@ type Request struct {
 	// test's flags: "-run=…", "-short", …) after the build flags.
 	Check      bool     `json:"check"`
 	CheckFlags []string `json:"checkFlags"`
-	// GoEnv are Go build settings of the environment (GoEnvNames).
-	GoEnv map[string]string `json:"goEnv,omitempty"`
 }
-
-// GoEnvNames are the build settings of `go help environment` a request may
-// set in GoEnv: the architecture-specific variables, GOEXPERIMENT,
-// GOFIPS140 and GO_EXTLINK_ENABLED. (GOOS, GOARCH and CGO_ENABLED are
-// fields of their own; the rest steer the go command, not the build.)
-var GoEnvNames = []string{"GO386", "GOAMD64", "GOARM", "GOARM64", "GOMIPS", "GOMIPS64", "GOPPC64",
-	"GORISCV64", "GOWASM", "GOEXPERIMENT", "GOFIPS140", "GO_EXTLINK_ENABLED"}
 
 // Record describes what a checkpoint was built from.
 type Record struct {
@@ -147,13 +138,15 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 		env = append(env, "CC="+cfg.CC.Path+"/bin/cc")
 	}
 	if cfg.CGO {
-		env = append(env, cgoEnv(cfg.BuildInputs, cfg.PkgConfig)...)
-	}
-	for _, name := range sortedKeys(req.GoEnv) {
-		if !slices.Contains(GoEnvNames, name) {
-			return nil, nil, fmt.Errorf("goEnv: %s is not a Go build setting (%s)", name, strings.Join(GoEnvNames, ", "))
+		// Where cgo finds buildInputs, as the plugin's planning shows them.
+		env = append(env, planCfg.LibraryEnv()...)
+		if planCfg.PkgConfig != "" {
+			env = append(env, "PKG_CONFIG="+planCfg.PkgConfig)
 		}
-		env = append(env, name+"="+req.GoEnv[name])
+	}
+	// The Go settings plan.CheckFlags checked above.
+	for _, name := range sortedKeys(planCfg.GoEnv) {
+		env = append(env, name+"="+planCfg.GoEnv[name])
 	}
 	if cfg.GOOS != "" {
 		env = append(env, "GOOS="+cfg.GOOS)
@@ -164,28 +157,6 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 	cmd := exec.Command(filepath.Join(cfg.Go.Path, "bin", "go"), args...)
 	cmd.Dir, cmd.Env = cfg.Src, env
 	return cmd, args, nil
-}
-
-// cgoEnv is where cgo finds the C libraries of buildInputs, by the
-// conventions the plugin's planning follows: their include/ and lib/
-// directories, their lib/pkgconfig and share/pkgconfig for pkg-config (of
-// pkgConfig, if any).
-func cgoEnv(buildInputs []graph.StoreInput, pkgConfig *graph.StoreInput) []string {
-	var env []string
-	if len(buildInputs) > 0 {
-		var include, lib, pc []string
-		for _, in := range buildInputs {
-			include = append(include, in.Path+"/include")
-			lib = append(lib, in.Path+"/lib")
-			pc = append(pc, in.Path+"/lib/pkgconfig", in.Path+"/share/pkgconfig")
-		}
-		env = append(env, "CPATH="+strings.Join(include, ":"), "LIBRARY_PATH="+strings.Join(lib, ":"),
-			"PKG_CONFIG_LIBDIR="+strings.Join(pc, ":"))
-	}
-	if pkgConfig != nil {
-		env = append(env, "PKG_CONFIG="+pkgConfig.Path+"/bin/pkg-config")
-	}
-	return env
 }
 
 // test runs `go test` of the packages build (the go build command of req,

@@ -130,6 +130,13 @@ func CheckFlags(cfg *Config) error {
 			return &Error{Kind: KindBadArgument, Argument: "goEnv", Message: fmt.Sprintf(
 				"goEnv: the value of %s holds a newline or a NUL", name)}
 		}
+		// A snapshot (v1.0.0, inprocess, certified) is a zip go unpacks
+		// into its module cache, which planning's is not: the build could
+		// not read it.
+		if v := cfg.GoEnv[name]; name == "GOFIPS140" && v != "off" && v != "latest" {
+			return &Error{Kind: KindBadArgument, Argument: "goEnv", Message: fmt.Sprintf(
+				"goEnv: GOFIPS140=%s: nix-gograph builds only GOFIPS140=off or latest (a snapshot of the FIPS module is not a store input yet)", v)}
+		}
 	}
 	return nil
 }

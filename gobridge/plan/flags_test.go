@@ -119,6 +119,12 @@ func TestCheckFlags(t *testing.T) {
 		{Config{Gcflags: []string{"-N -linkobj=/tmp/x"}}, "", ""},
 		{Config{Gcflags: []string{"example.com/m=-N --linkobj /tmp/x"}, LinkObj: true}, "gcflags",
 			`gcflags: "--linkobj": content-addressed compiles (contentAddressed) set the compiler's -linkobj themselves`},
+		{Config{GoEnv: map[string]string{"GOAMD64": "v3", "GOEXPERIMENT": "nosynchashtriemap", "GOFIPS140": "latest"}}, "", ""},
+		{Config{GoEnv: map[string]string{"GOPATH": "/x"}}, "goEnv",
+			"goEnv: GOPATH is not a Go build setting nix-gograph passes on (it takes GO386, GOAMD64, GOARM, GOARM64, GOMIPS, GOMIPS64, GOPPC64, GORISCV64, GOWASM, GOEXPERIMENT, GOFIPS140)"},
+		{Config{GoEnv: map[string]string{"GOAMD64": "v3\nGOOS=windows"}}, "goEnv", "goEnv: the value of GOAMD64 holds a newline or a NUL"},
+		{Config{GoEnv: map[string]string{"GOFIPS140": "v1.0.0"}}, "goEnv",
+			"goEnv: GOFIPS140=v1.0.0: nix-gograph builds only GOFIPS140=off or latest (a snapshot of the FIPS module is not a store input yet)"},
 	}
 	for _, tt := range tests {
 		err := CheckFlags(&tt.cfg)

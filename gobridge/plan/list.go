@@ -29,6 +29,8 @@ type Package struct {
 	GoFiles    []string
 	CgoFiles   []string
 	CFiles     []string
+	MFiles     []string // Objective-C
+	FFiles     []string // Fortran
 	CXXFiles   []string
 	HFiles     []string
 	SFiles     []string
@@ -100,7 +102,7 @@ func (p *Package) SourceFiles() []string {
 	return files
 }
 
-var listFields = "ImportPath,Name,Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,HFiles,SFiles,SysoFiles," +
+var listFields = "ImportPath,Name,Dir,Standard,Module,GoFiles,CgoFiles,CFiles,MFiles,FFiles,CXXFiles,HFiles,SFiles,SysoFiles," +
 	"EmbedFiles,IgnoredGoFiles,TestGoFiles,XTestGoFiles,TestEmbedFiles,XTestEmbedFiles,ForTest,Imports,DepOnly,Error,DepsErrors," +
 	"CgoCFLAGS,CgoCPPFLAGS,CgoCXXFLAGS,CgoFFLAGS,CgoLDFLAGS,CgoPkgConfig"
 

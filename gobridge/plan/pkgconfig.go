@@ -41,6 +41,11 @@ func (g *goRunner) pkgConfigFlagsOf(pkgs []*Package) (map[string]*pkgConfigFlags
 				"package %s asks pkg-config for %s (#cgo pkg-config), but no pkg-config was given (pkgConfig)",
 				p.ImportPath, strings.Join(p.CgoPkgConfig, " "))}
 		}
+		if len(p.MFiles)+len(p.FFiles) > 0 {
+			// cmd/go puts -lobjc or -lgfortran after pkg-config's --libs.
+			return nil, &Error{Kind: KindPackage, Package: p.ImportPath, Message: fmt.Sprintf(
+				"package %s: #cgo pkg-config with Objective-C or Fortran files cannot be planned exactly", p.ImportPath)}
+		}
 		var opts, names []string
 		for _, a := range p.CgoPkgConfig {
 			switch {

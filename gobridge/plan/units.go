@@ -38,8 +38,9 @@ type Unit struct {
 	// UsesCC is set if the action runs the C compiler (Config.CC), directly,
 	// through the cgo tool or through the linker.
 	UsesCC bool
-	// UsesLibraries is set if the action runs the C compiler for a package
-	// outside the standard library, or links: it reads Config.Libraries.
+	// UsesLibraries is set if the action runs the C compiler (UsesCC) for
+	// a package outside the standard library or to link externally: it
+	// reads Config.Libraries.
 	UsesLibraries bool
 	// ActionBuildID is set on a link that keeps cmd/go's build ID (no
 	// -buildid of the user's follows it): a digest of the contents of every

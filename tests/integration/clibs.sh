@@ -107,3 +107,5 @@ expect_eval_error "(import $ROOT/tests/build.nix { src = $TMP/zlib; env.CGO_ENAB
   'package example\.com/zlib/gz asks pkg-config for zlib \(#cgo pkg-config\), but no pkg-config was given'
 expect_eval_error "builtins.goPackageGraph { src = $TMP/zlib; go = \"$GOROOT_STORE\"; builder = \"/nix/store/x\"; buildInputs = [ 42 ]; }" \
   "element 0 of the 'buildInputs' attribute passed to builtins.goPackageGraph must be a string, a path or a derivation, but it is an integer"
+expect_eval_error "(import $ROOT/tests/build.nix { src = $TMP/zlib; buildInputs = [ (builtins.storePath $zlib) ]; }).drvPath" \
+  'buildInputs are C libraries for cgo, which is off \(CGO_ENABLED = 1 turns it on\)'

@@ -46,12 +46,10 @@ diff "$TMP/want.txt" "$TMP/got.txt" > "$TMP/diff.txt" || { cat "$TMP/diff.txt"; 
 [ "$(ls "$TMP/store/nix/store" | grep -c -- '-gomod-')" -gt 0 ] || fail "no module was added to the store"
 say "ok: $n progress lines ($(head -1 "$TMP/lines.txt") … $(tail -1 "$TMP/lines.txt")), one per module of go.sum"
 
-# A second evaluation finds every module in the store and the index: no
-# line at all.
-nix-instantiate --store "$store" --plugin-files "$PLUGIN" "$ROOT/tests/build.nix" --arg src "$src" --arg doCheck false \
-  > /dev/null 2> "$TMP/again.log" || { cat "$TMP/again.log"; fail "evaluating vegeta again failed"; }
-! grep -q "^fetching " "$TMP/again.log" || { cat "$TMP/again.log"; fail "a second evaluation reported downloads"; }
-say "ok: a second evaluation fetches nothing and reports nothing"
+# (No second evaluation here: the plugin looks for a module's store path on
+# the file system, where a chroot store's paths are not, so in this store it
+# would fetch again. tests/integration/deps.sh checks that an evaluation
+# with everything in the store prints no line.)
 
 # With -v, planning says what it is doing.
 nix-instantiate -v --store "$store" --plugin-files "$PLUGIN" "$ROOT/tests/build.nix" --arg src "$src" --arg doCheck false \
