@@ -78,7 +78,11 @@ static const bool primop_goPackageGraph = registerPrimOp({
       - `tests.<importPath>` = `{ binary, src, dir }` (with `tests = true`):
         the derivation linking the package's test binary (`bin/<name>.test`),
         the store path holding the package's directory with its `testdata`,
-        and that directory relative to the module root.
+        and that directory relative to the module root;
+      - `modules."<path>@<version>"` = `{ path, version, goMod, dir, zipSum }`:
+        each module version of go.sum: its go.mod text, the store path of
+        its files and go.sum's hash of them, as a module cache needs them
+        (`passthru.devShell` lays one out).
 
       Only the files each package uses are copied to the store, so editing
       one package rebuilds just it and its dependents.
