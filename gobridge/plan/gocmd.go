@@ -101,6 +101,9 @@ type goRunner struct {
 	// it where go cannot replace it, the sandbox's root mount point.
 	base, scratch string
 	sandbox       *sandbox.Spec
+	// pkgConfigRuns are pkg-config's answers by `#cgo pkg-config:`
+	// arguments, so the build's packages and their test variants ask once.
+	pkgConfigRuns map[string]*pkgConfigFlags
 }
 
 func newGoRunner(cfg *Config) (*goRunner, error) {

@@ -30,6 +30,8 @@ type pkgConfigFlags struct {
 // pkgConfigFlagsOf runs pkg-config for every package of pkgs with a
 // `#cgo pkg-config:` line, as cmd/go's getPkgConfigFlags would: its
 // arguments starting with "--" first, then "--", then the library names.
+// The same arguments are asked once per planning (the environment is the
+// same for all).
 func (g *goRunner) pkgConfigFlagsOf(pkgs []*Package) (map[string]*pkgConfigFlags, error) {
 	flags := map[string]*pkgConfigFlags{}
 	for _, p := range pkgs {
@@ -45,6 +47,11 @@ func (g *goRunner) pkgConfigFlagsOf(pkgs []*Package) (map[string]*pkgConfigFlags
 			// cmd/go puts -lobjc or -lgfortran after pkg-config's --libs.
 			return nil, &Error{Kind: KindPackage, Package: p.ImportPath, Message: fmt.Sprintf(
 				"package %s: #cgo pkg-config with Objective-C or Fortran files cannot be planned exactly", p.ImportPath)}
+		}
+		key := strings.Join(p.CgoPkgConfig, "\x00")
+		if f := g.pkgConfigRuns[key]; f != nil {
+			flags[p.ImportPath] = f
+			continue
 		}
 		var opts, names []string
 		for _, a := range p.CgoPkgConfig {
@@ -64,7 +71,10 @@ func (g *goRunner) pkgConfigFlagsOf(pkgs []*Package) (map[string]*pkgConfigFlags
 		if f.libs, err = g.pkgConfig(p, "--libs", opts, names, libFlagOK); err != nil {
 			return nil, err
 		}
-		flags[p.ImportPath] = f
+		if g.pkgConfigRuns == nil {
+			g.pkgConfigRuns = map[string]*pkgConfigFlags{}
+		}
+		g.pkgConfigRuns[key], flags[p.ImportPath] = f, f
 	}
 	return flags, nil
 }
@@ -197,6 +207,13 @@ func (in *pkgConfigInserter) cc(args []string) ([]string, error) {
 		return nil, fmt.Errorf("the link of %s_cgo_.o does not end with the cgo command's LDFLAGS %q", in.objdir, in.ldflags)
 	}
 	return slices.Concat(args, in.flags.libs), nil
+}
+
+// pkgConfigPlacementError is the error for a command of package pkg whose
+// place for pkg-config's flags the inserter could not find.
+func pkgConfigPlacementError(pkg string, err error) error {
+	return &Error{Kind: KindGoBuild, Package: pkg, Message: fmt.Sprintf(
+		"package %s: cannot add pkg-config's flags exactly where go build would: %v", pkg, err)}
 }
 
 // indexPair is the index of the first a immediately followed by b in args,

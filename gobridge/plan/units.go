@@ -242,8 +242,7 @@ func (u *unitBuilder) fill(unit *Unit, s *section, pkg *Package, stmts []stateme
 				// Before runArgs, which reads the LDFLAGS cgoEnv finds.
 				env, err := in.cgoEnv(st.env)
 				if err != nil {
-					return &Error{Kind: KindGoBuild, Package: s.pkg, Message: fmt.Sprintf(
-						"package %s: cannot add pkg-config's flags exactly where go build would: %v", s.pkg, err)}
+					return pkgConfigPlacementError(s.pkg, err)
 				}
 				st.env = env
 			}
@@ -315,8 +314,7 @@ func (u *unitBuilder) runArgs(st statement, s *section, pkg *Package, rw func(st
 			args, err = in.cc(args)
 		}
 		if err != nil {
-			return nil, &Error{Kind: KindGoBuild, Package: s.pkg, Message: fmt.Sprintf(
-				"package %s: cannot add pkg-config's flags exactly where go build would: %v", s.pkg, err)}
+			return nil, pkgConfigPlacementError(s.pkg, err)
 		}
 	}
 	out := make([]string, len(args))
