@@ -11,7 +11,8 @@ namespace gograph {
 // error messages list them.
 static const std::vector<std::string> knownAttrs = {
     "src", "subPackages", "excludedPackages", "tags", "ldflags", "gcflags", "asmflags", "goos", "goarch",
-    "cgo", "cc", "buildInputs", "pkgConfig", "goEnv", "tests", "contentAddressed", "go", "builder", "system",
+    "cgo", "cc", "buildInputs", "pkgConfig", "goEnv", "tests", "workspace", "contentAddressed", "go", "builder",
+    "system",
 };
 
 // forceAttr forces the attribute attr and checks that its type is one of
@@ -287,7 +288,7 @@ nlohmann::json planRequest(nix::EvalState & state, PrimOpPos pos, nix::Value & a
     for (auto name : {"goos", "goarch", "system"})
         if (auto attr = get(name))
             request[name] = plainString(state, *attr);
-    for (auto name : {"cgo", "tests"})
+    for (auto name : {"cgo", "tests", "workspace"})
         if (auto attr = get(name))
             request[name] = boolOf(forceAttr(state, *attr, {nix::nBool}, "a Boolean"));
     // Content-addressed compiles unless told otherwise, if Nix can build

@@ -58,6 +58,7 @@ let
     , doCheck ? true
     , checkFlags ? [ ]
     , contentAddressed ? null
+    , workspace ? true
     , go ? defaultGo
     , mode ? (if builtins ? goPackageGraph then "plugin" else "ifd")
     , lockFile ? null
@@ -109,6 +110,7 @@ let
         src = moduleSrc;
         ldflags = ldflags ++ (if hasBuildId then [ ] else [ "-buildid=" ]);
         tests = doCheck && goos == null && goarch == null;
+        inherit workspace;
         go = "${go}";
         builder = "${gographBuilder}/bin/gograph-builder";
       }
@@ -183,21 +185,18 @@ let
       lockModules = import ./modules.nix { inherit planner cacert system; } {
         src = moduleSrc;
         lockFile = lockFile';
-        inherit mode;
+        inherit mode workspace;
       };
-      goSumHashes = let
-        file = if builtins.isPath moduleSrc then moduleSrc + "/go.sum" else "${moduleSrc}/go.sum";
-        lines = if builtins.pathExists file then filter builtins.isString (builtins.split "\n" (builtins.readFile file)) else [ ];
-        entries = filter (e: e != null) (map (builtins.match "([^ ]+) ([^ ]+) (h1:[^ ]+)") lines);
-      in builtins.listToAttrs (map (e: { name = "${builtins.elemAt e 0}@${builtins.elemAt e 1}"; value = builtins.elemAt e 2; }) entries);
       shellModules =
         if vendored then [ ]
         else if mode == "plugin" then map (m: m // { goModText = m.goMod; goMod = null; }) (builtins.attrValues (graph.modules or
           (throw "buildGoApplication: devShell: this plugin's builtins.goPackageGraph does not return modules (rebuild the plugin)")))
-        else map (m: m // { zipSum = goSumHashes."${m.path}@${m.version}" or null; }) (builtins.attrValues lockModules);
+        else builtins.attrValues lockModules;
       devShell = import ./dev-shell.nix { inherit busybox bash system; } {
         name = "${pname}-${version}";
         inherit go cgo cc buildInputs tags goos goarch goEnv vendored;
+        workspace = workspace && builtins.pathExists (if builtins.isPath moduleSrc then moduleSrc + "/go.work"
+          else "${moduleSrc}/go.work");
         pkgConfig = if cgo then pkgConfig else null;
         modules = shellModules;
       };
@@ -269,6 +268,9 @@ in
   - `checkFlags` (`[ ]`): test flags, `"-run=…"`, `"-short"`, …
   - `contentAddressed` (`null`): content-addressed compiles (early cutoff);
     `null`: on in mode `"plugin"` when Nix has `ca-derivations`
+  - `workspace` (`true`): if `src` (at `modRoot`) holds a `go.work`, build in
+    that workspace: `subPackages` may name packages of any `use`d module
+    (default: all); `false` builds the module at `modRoot` with `GOWORK=off`
   - `go`: the Go toolchain (the library's)
   - `mode` (`"plugin"` with the plugin loaded, else `"ifd"`): also
     `"dynamic"` (RFC 92 dynamic derivations) or `"monolithic"` (one plain

@@ -32,6 +32,9 @@
 , cgo, cc ? null, buildInputs ? [ ], pkgConfig ? null
 , tags ? [ ], goos ? null, goarch ? null, goEnv ? { }
 , vendored ? false
+  # src is a workspace built with its go.work: go finds it (GOWORK unset),
+  # and -mod=mod is not allowed there.
+, workspace ? false
   # [{ path; version; goMod; goModText; dir; zipSum; }]: goMod a file
   # (store path) or goModText its text (or both null), dir the module's
   # files (null when only its go.mod is needed) and zipSum go.sum's hash.
@@ -110,17 +113,17 @@ derivation ({
   outputs = [ "out" ];
   stdenv = setup;
   GOMODCACHE = modCache;
-  GOFLAGS = concatStringsSep " " ([ (if vendored then "-mod=vendor" else "-mod=mod") ]
+  GOFLAGS = concatStringsSep " " ((if workspace then [ ] else [ (if vendored then "-mod=vendor" else "-mod=mod") ])
     ++ (if tags == [ ] then [ ] else [ "-tags=${concatStringsSep "," tags}" ]));
   GOPROXY = "off";
   # Every module of the cache was checked against go.sum when it entered
   # the store; nothing else can come in with GOPROXY=off.
   GOSUMDB = "off";
   GOTOOLCHAIN = "local";
-  GOWORK = "off";
   GO111MODULE = "on";
   CGO_ENABLED = if cgo then "1" else "0";
 }
+// (if workspace then { } else { GOWORK = "off"; })
 // (if goos == null then { } else { GOOS = goos; })
 // (if goarch == null then { } else { GOARCH = goarch; })
 // goEnv

@@ -20,6 +20,7 @@
 , buildInputs ? [ ], pkgConfig ? null
   # Go build settings (env.GOEXPERIMENT, …), for the planner.
 , goEnv ? { }
+, workspace ? false
 }:
 
 let
@@ -32,7 +33,8 @@ let
     then throw "buildGoApplication: mode \"dynamic\" needs a Nix with builtins.outputOf (RFC 92 dynamic derivations, e.g. Nix 2.34 with the experimental feature dynamic-derivations)"
     else true;
   plan = builtins.seq checked planFn ({
-      inherit src go builder lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc tests;
+      inherit src go builder lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc tests
+        workspace;
       mode = "dynamic";
     } // (if goEnv == { } then { } else { inherit goEnv; }));
   # What dynamic-inner.nix needs, as store paths (with context, so they are

@@ -15,12 +15,13 @@
 , goos ? "", goarch ? "", cgo, cc ? null, tests
 , buildInputs ? [ ], pkgConfig ? null, goEnv ? { }
 , contentAddressed ? false
+, workspace ? false
 }:
 
 let
   plan = import ./plan.nix { inherit planner cacert system; } {
     inherit src go builder lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc tests
-      buildInputs pkgConfig goEnv contentAddressed;
+      buildInputs pkgConfig goEnv contentAddressed workspace;
     mode = "ifd";
   };
   # The plan names store paths (the toolchain, modules); units.nix gives

@@ -7,6 +7,7 @@
 { src          # the module root (holding go.mod and go.sum)
 , lockFile
 , mode         # for messages: "ifd" or "dynamic"
+, workspace ? false  # plan with src's go.work, if it has one
 }:
 
 let
@@ -32,8 +33,22 @@ let
     acc // { ${key} = old // (if goModOnly == null then { zip = builtins.elemAt e 2; } else { goMod = builtins.elemAt e 2; }); })
     { } (filter (e: e != null) goSumEntries);
 
+  # A workspace's go.sum files are the workspace modules' and go.work.sum:
+  # only the planner reads go.work, so the lock (which `gograph lock` makes
+  # from all of them) lists the modules, and planning checks each against
+  # every go.sum (graph.IFDRequest.checkModules).
+  isWorkspace = workspace && builtins.pathExists (srcPath + "/go.work");
+  lockModules = builtins.mapAttrs (key: e:
+    let at = match "(.*)@([^@]*)" key; in {
+      path = builtins.elemAt at 0;
+      version = builtins.elemAt at 1;
+      zip = e.h1 or null;
+      goMod = if e ? goModHash then "-" else null;
+    }) lock.modules;
+
   lock =
-    if modules == { } then { modules = { }; }
+    if isWorkspace then (if builtins.pathExists lockFile then fromJSON (readFile lockFile) else { modules = { }; })
+    else if modules == { } then { modules = { }; }
     else if builtins.pathExists lockFile then fromJSON (readFile lockFile)
     else throw "buildGoApplication (mode \"${mode}\"): ${lockName} is missing; the modules of go.sum need it: ${refresh}";
   lockEntry = key: mod:
@@ -55,6 +70,8 @@ let
   moduleSources = builtins.mapAttrs (key: mod:
     let e = lockEntry key mod; in {
       inherit (mod) path version;
+      # go.sum's hash of the content, which the fetch checked.
+      zipSum = mod.zip;
       goMod = if mod.goMod == null then null else fetch {
         name = "gomod-${storeName "${mod.path}-${mod.version}"}.mod";
         args = [ "fetch-gomod" key mod.goMod (builtins.placeholder "out") ];
@@ -67,7 +84,7 @@ let
         outputHashMode = "recursive";
         outputHash = e.narHash;
       };
-    }) modules;
+    }) (if isWorkspace then lockModules else modules);
 
 in
 moduleSources

@@ -12,6 +12,7 @@
 { planner, cacert ? null, system ? builtins.currentSystem }:
 
 { src, go, lockFile
+, workspace ? false
 , subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
 , goos ? "", goarch ? "", cgo, cc ? null
 , buildInputs ? [ ], pkgConfig ? null, goEnv ? { }
@@ -22,7 +23,7 @@
 
 let
   plan = import ./plan.nix { inherit planner cacert system; } {
-    inherit src go lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc;
+    inherit src go lockFile subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo cc workspace;
     tests = false;
     mode = "monolithic";
   };

@@ -7,6 +7,7 @@
 { planner, cacert ? null, system ? builtins.currentSystem }:
 
 { src, go, builder ? null, lockFile, mode
+, workspace ? false
 , subPackages, excludedPackages, tags, ldflags, gcflags, asmflags
 , goos ? "", goarch ? "", cgo, cc ? null, tests
 , buildInputs ? [ ], pkgConfig ? null, goEnv ? { }
@@ -15,7 +16,7 @@
 
 let
   plain = builtins.unsafeDiscardStringContext;
-  moduleSources = import ./modules.nix { inherit planner cacert system; } { inherit src lockFile mode; };
+  moduleSources = import ./modules.nix { inherit planner cacert system; } { inherit src lockFile mode workspace; };
 
   # The module's files, without version-control metadata or result links.
   srcStore = if builtins.isPath src then builtins.path {
@@ -29,9 +30,11 @@ let
     src = "${srcStore}";
     inherit subPackages excludedPackages tags ldflags gcflags asmflags goos goarch cgo tests system;
     go = storeInput "${go}";
-    modules = map (m: { inherit (m) path version; goMod = if m.goMod == null then null else "${m.goMod}"; dir = if m.dir == null then null else "${m.dir}"; })
+    modules = map (m: { inherit (m) path version; goMod = if m.goMod == null then null else "${m.goMod}"; dir = if m.dir == null then null else "${m.dir}"; }
+      // (if m.zipSum == null then { } else { h1 = m.zipSum; }))
       (builtins.attrValues moduleSources);
   }
+  // (if workspace then { inherit workspace; } else { })
   // (if builder == null then { } else { builder = storeInput (plain builder); })
   // (if cgo then { cc = storeInput "${cc}"; } else { })
   // (if buildInputs == [ ] then { } else { buildInputs = map (p: storeInput "${p}") buildInputs; })

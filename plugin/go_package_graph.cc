@@ -59,6 +59,11 @@ static const bool primop_goPackageGraph = registerPrimOp({
         `GOEXPERIMENT`, seen by planning and by every build step.
       - `tests` (default `false`): also plan the test binaries of the
         module's packages that have tests (see `tests` below).
+      - `workspace` (default `false`): if `src` holds a `go.work`, build
+        in that workspace (`GOWORK=<src>/go.work`): `subPackages` may name
+        packages of any `use`d module (default: all of them), and the
+        modules come from every `go.sum` and `go.work.sum`. Every `use`
+        must be inside `src`.
       - `contentAddressed` (default `null`: whether the `ca-derivations`
         experimental feature is enabled): make the compile derivations
         content-addressed with two outputs, `export` (the export data

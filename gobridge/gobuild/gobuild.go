@@ -108,6 +108,9 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 	view := filepath.Join(scratch, "modcache")
 	planCfg := cfg.PlanConfig()
 	var err error
+	if planCfg.Workspace, err = req.ReadWorkspace(); err != nil {
+		return nil, nil, err
+	}
 	if planCfg.ModCache, planCfg.ModuleDirs, err = req.ModuleView(view); err != nil {
 		return nil, nil, err
 	}
@@ -131,7 +134,7 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 	env := []string{
 		"PATH=" + filepath.Join(cfg.Go.Path, "bin"), "HOME=" + scratch, "TMPDIR=" + scratch,
 		"GOCACHE=" + cache, "GOMODCACHE=" + view, "GOPATH=" + filepath.Join(scratch, "gopath"),
-		"GOTOOLCHAIN=local", "GOFLAGS=" + mod, "GOWORK=off", "GOENV=off", "GOPROXY=off",
+		"GOTOOLCHAIN=local", "GOFLAGS=" + mod, "GOWORK=" + goWork(planCfg.Workspace, cfg.Src), "GOENV=off", "GOPROXY=off",
 		"GOSUMDB=off", "GO111MODULE=on", "CGO_ENABLED=" + cgo,
 	}
 	if cfg.CGO && cfg.CC != nil {
@@ -181,11 +184,23 @@ func (req *Request) test(build *exec.Cmd, args []string, scratch string, log io.
 	}
 	testArgs := slices.Concat([]string{"test", "-vet=off"}, flags, req.CheckFlags, patterns)
 	cmd := exec.Command(build.Path, testArgs...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = src, build.Env, log, log
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = src, slices.Clone(build.Env), log, log
+	if i := slices.Index(cmd.Env, "GOWORK="+filepath.Join(build.Dir, "go.work")); i >= 0 {
+		cmd.Env[i] = "GOWORK=" + filepath.Join(src, "go.work") // the copy's workspace
+	}
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go %s: %w", strings.Join(testArgs, " "), err)
 	}
 	return nil
+}
+
+// goWork is GOWORK for a build of src: its go.work in workspace mode
+// (ws, plan.ReadWorkspace), else off.
+func goWork(ws *plan.Workspace, src string) string {
+	if ws == nil {
+		return "off"
+	}
+	return filepath.Join(src, "go.work")
 }
 
 func sortedKeys(m map[string]string) []string {

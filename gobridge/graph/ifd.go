@@ -2,9 +2,7 @@ package graph
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -35,6 +33,9 @@ type IFDModule struct {
 	Version string `json:"version"`
 	GoMod   string `json:"goMod"`
 	Dir     string `json:"dir,omitempty"`
+	// H1 is the go.sum hash Dir's content was checked against when it was
+	// fetched (the lock's "h1").
+	H1 string `json:"h1,omitempty"`
 }
 
 // PlanUnits answers an IFD request with the description of the build.
@@ -51,6 +52,9 @@ func PlanUnits(req *IFDRequest) (*Description, error) {
 	// Nothing outside src is read, as in plugin mode (srcguard.go).
 	outside, err := checkSrcLinks(req.Src)
 	if err != nil {
+		return nil, err
+	}
+	if cfg.Workspace, err = req.ReadWorkspace(); err != nil {
 		return nil, err
 	}
 	if cfg.Vendor, err = srcHasFile(req.Src, "vendor/modules.txt"); err != nil {
@@ -78,15 +82,16 @@ func PlanUnits(req *IFDRequest) (*Description, error) {
 // ModuleView lays out req's modules as a module cache at root and returns
 // root and the module directories in it with their store paths.
 func (req *IFDRequest) ModuleView(root string) (string, map[string]string, error) {
-	data, err := readSrcFile(req.Src, "go.sum")
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil, nil
-	} else if err != nil {
+	ws, err := req.ReadWorkspace()
+	if err != nil {
 		return "", nil, err
 	}
-	sums, err := modfetch.ParseGoSum("go.sum", data)
-	if err != nil {
-		return "", nil, &plan.Error{Kind: plan.KindGoSum, Argument: "src", Message: err.Error()}
+	sums, err := plan.ReadGoSums(req.Src, ws)
+	if err != nil || len(sums) == 0 {
+		return "", nil, err
+	}
+	if err := req.checkModules(sums); err != nil {
+		return "", nil, err
 	}
 	dirs := map[string]string{}
 	var view []modfetch.ViewModule
@@ -96,6 +101,11 @@ func (req *IFDRequest) ModuleView(root string) (string, map[string]string, error
 		if m.GoMod != "" { // go.sum may pin a module's content only
 			if vm.GoMod, err = os.ReadFile(m.GoMod); err != nil {
 				return "", nil, &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: err.Error()}
+			}
+			if sum := sums[mod]; sum != nil && sum.GoMod != "" {
+				if err := modfetch.CheckGoMod(mod, vm.GoMod, sum.GoMod); err != nil {
+					return "", nil, &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: err.Error()}
+				}
 			}
 		}
 		if sum := sums[mod]; sum != nil && sum.Zip != "" && m.Dir != "" {
@@ -109,6 +119,33 @@ func (req *IFDRequest) ModuleView(root string) (string, map[string]string, error
 		view = append(view, vm)
 	}
 	return root, dirs, modfetch.WriteView(root, view)
+}
+
+// checkModules checks that req's modules are what go.sum (in a workspace,
+// each of its go.sum files) pins: every module whose content go.sum pins
+// is there, fetched against go.sum's hash. The lock file the modules came
+// from is checked against go.sum in Nix (modules.nix), except in a
+// workspace, whose go.sum files only the planner reads.
+func (req *IFDRequest) checkModules(sums map[module.Version]*modfetch.Sum) error {
+	have := map[module.Version]IFDModule{}
+	for _, m := range req.Modules {
+		have[module.Version{Path: m.Path, Version: m.Version}] = m
+	}
+	for _, mod := range sortedModules(sums) {
+		sum, m := sums[mod], have[mod]
+		if sum.Zip == "" {
+			continue
+		}
+		switch {
+		case m.Dir == "":
+			return &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: fmt.Sprintf(
+				"module %s is in go.sum but not in the lock file (run `gograph lock` on src)", mod)}
+		case m.H1 != "" && m.H1 != sum.Zip:
+			return &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: fmt.Sprintf(
+				"module %s: go.sum's hash %s is not the lock file's %s (run `gograph lock` on src)", mod, sum.Zip, m.H1)}
+		}
+	}
+	return nil
 }
 
 // ParseIFDRequest reads an IFD request, reporting which file was bad.

@@ -256,3 +256,41 @@ func TestIFDExport(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckModules: the modules of an IFD request must be what the go.sum
+// files pin (in a workspace the lock is the only other list of them).
+func TestCheckModules(t *testing.T) {
+	mod := module.Version{Path: "example.com/a", Version: "v1.0.0"}
+	const h1 = "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	sums := map[module.Version]*modfetch.Sum{mod: {Mod: mod, Zip: h1}}
+	goModOnly := map[module.Version]*modfetch.Sum{mod: {Mod: mod, GoMod: h1}}
+	tests := []struct {
+		name string
+		sums map[module.Version]*modfetch.Sum
+		mods []IFDModule
+		err  string
+	}{
+		{"the module, fetched against go.sum's hash", sums,
+			[]IFDModule{{Path: mod.Path, Version: mod.Version, Dir: "/nix/store/x", H1: h1}}, ""},
+		{"a module go.sum pins only the go.mod of needs no content", goModOnly, nil, ""},
+		{"a module missing from the lock", sums, nil,
+			"module example.com/a@v1.0.0 is in go.sum but not in the lock file"},
+		{"a module fetched against another hash", sums,
+			[]IFDModule{{Path: mod.Path, Version: mod.Version, Dir: "/nix/store/x", H1: "h1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB="}},
+			"module example.com/a@v1.0.0: go.sum's hash " + h1 + " is not the lock file's h1:BBBB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := (&IFDRequest{Modules: tt.mods}).checkModules(tt.sums)
+			if tt.err == "" {
+				assert.NoError(t, err)
+				return
+			}
+			var pe *plan.Error
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, plan.KindModule, pe.Kind)
+			assert.Equal(t, mod.String(), pe.Package)
+			assert.Contains(t, pe.Message, tt.err)
+		})
+	}
+}

@@ -45,22 +45,20 @@ type moduleIndexEntry struct {
 	GoMod     string `json:"goMod"`
 }
 
-// prepareModules makes every module go.sum lists available: go.mod files
+// prepareModules makes every module go.sum (in a workspace ws, the
+// workspace's go.sum files, plan.SumFiles) lists available: go.mod files
 // for all, content for those go.sum pins the content of (the modules a
 // build of the main module can need). Modules whose store path is still
 // present and matches go.sum are not fetched again.
-func prepareModules(ctx context.Context, src, scratch string, policy *Policy) (*modules, error) {
-	// Only a regular file inside src is read (srcguard.go), so a go.sum
-	// leaving src is refused before a parse error could quote it.
-	data, err := readSrcFile(src, "go.sum")
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // no dependencies (or go will say which go.sum entry is missing)
-	} else if err != nil {
+func prepareModules(ctx context.Context, src string, ws *plan.Workspace, scratch string, policy *Policy) (*modules, error) {
+	// Only regular files inside src are read (srcfs), so a go.sum leaving
+	// src is refused before a parse error could quote it.
+	sums, err := plan.ReadGoSums(src, ws)
+	if err != nil {
 		return nil, err
 	}
-	sums, err := modfetch.ParseGoSum(filepath.Join(src, "go.sum"), data)
-	if err != nil {
-		return nil, &plan.Error{Kind: plan.KindGoSum, Argument: "src", Message: err.Error()}
+	if len(sums) == 0 {
+		return nil, nil // no dependencies (or go will say which go.sum entry is missing)
 	}
 	fetcher, err := modfetch.NewFetcher(fetchConfig(policy))
 	if err != nil {

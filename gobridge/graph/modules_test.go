@@ -47,7 +47,7 @@ func TestPrepareModulesPolicy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := prepareModules(t.Context(), tt.src, t.TempDir(), &tt.policy)
+			_, err := prepareModules(t.Context(), tt.src, nil, t.TempDir(), &tt.policy)
 			if tt.kind == "" {
 				require.NoError(t, err)
 				return
@@ -64,7 +64,7 @@ func TestPrepareModulesPolicy(t *testing.T) {
 	// (modOnly's module is in the index now).
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := prepareModules(ctx, modOnly, t.TempDir(), &Policy{Offline: true})
+	_, err := prepareModules(ctx, modOnly, nil, t.TempDir(), &Policy{Offline: true})
 	var pe *plan.Error
 	require.True(t, errors.As(err, &pe), "%v", err)
 	assert.Equal(t, plan.KindInterrupted, pe.Kind)

@@ -142,9 +142,12 @@ func (p *Planner) planIn(ctx context.Context, req *Request, scratch string) (*Re
 	if cfg.Vendor, err = srcHasFile(req.Src, "vendor/modules.txt"); err != nil {
 		return nil, err
 	}
+	if cfg.Workspace, err = req.ReadWorkspace(); err != nil {
+		return nil, err
+	}
 	var mods *modules
 	if !cfg.Vendor {
-		if mods, err = prepareModules(ctx, req.Src, scratch, &req.Policy); err != nil {
+		if mods, err = prepareModules(ctx, req.Src, cfg.Workspace, scratch, &req.Policy); err != nil {
 			return nil, err
 		}
 	}

@@ -67,7 +67,7 @@ func TestPrepareModulesProgress(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
-			m, err := prepareModules(withProgress(t.Context(), rec), src, t.TempDir(), &Policy{})
+			m, err := prepareModules(withProgress(t.Context(), rec), src, nil, t.TempDir(), &Policy{})
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, rec.events)
 			assert.Equal(t, tt.fetched, m.fetched)
@@ -75,13 +75,13 @@ func TestPrepareModulesProgress(t *testing.T) {
 	}
 
 	// Without a Progress nothing is reported, and nothing breaks.
-	_, err := prepareModules(t.Context(), src, t.TempDir(), &Policy{})
+	_, err := prepareModules(t.Context(), src, nil, t.TempDir(), &Policy{})
 	require.NoError(t, err)
 
 	// A download that fails (offline) is reported, then its step ended.
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	rec := &recorder{}
-	_, err = prepareModules(withProgress(t.Context(), rec), src, t.TempDir(), &Policy{Offline: true})
+	_, err = prepareModules(withProgress(t.Context(), rec), src, nil, t.TempDir(), &Policy{Offline: true})
 	require.Error(t, err)
 	assert.Equal(t, []string{
 		"start info fetching progress.example/greet@v1.0.0 (1/2)",

@@ -35,6 +35,9 @@ type Request struct {
 	GoEnv map[string]string `json:"goEnv,omitempty"`
 	// Tests asks for the test binaries of the planned main-module packages.
 	Tests bool `json:"tests"`
+	// Workspace plans src with its go.work, if it has one (plan.Config's
+	// Workspace); false plans with GOWORK=off.
+	Workspace bool `json:"workspace,omitempty"`
 	// ContentAddressed makes the compile derivations content-addressed,
 	// each with two outputs (Description.ContentAddressed), so an edit that
 	// leaves a package's export data as it was rebuilds no importer.
@@ -130,6 +133,15 @@ func (r *Request) validate() error {
 		return &plan.Error{Kind: plan.KindBadArgument, Argument: "system", Message: "system is missing"}
 	}
 	return nil
+}
+
+// ReadWorkspace is src's go.work if r asks for workspace mode and src has
+// one, else nil.
+func (r *Request) ReadWorkspace() (*plan.Workspace, error) {
+	if !r.Workspace {
+		return nil, nil
+	}
+	return plan.ReadWorkspace(r.Src)
 }
 
 // PlanConfig is the plan configuration of r.

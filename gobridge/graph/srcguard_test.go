@@ -85,7 +85,7 @@ func TestReadGoSumOutside(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := guardTree(t, tt.links)
-			mods, err := prepareModules(context.Background(), src, t.TempDir(), &Policy{})
+			mods, err := prepareModules(context.Background(), src, nil, t.TempDir(), &Policy{})
 			switch {
 			case tt.link != "":
 				requireOutside(t, err, tt.link)

@@ -87,7 +87,7 @@ func synthesizeFor(t *testing.T, src string, tests bool) (*Request, *Result) {
 	req := synthesizeRequest(src, tests)
 	cfg := req.PlanConfig()
 	cfg.GoRoot = synthGoRoot(t)
-	mods, err := prepareModules(context.Background(), src, t.TempDir(), &Policy{})
+	mods, err := prepareModules(context.Background(), src, nil, t.TempDir(), &Policy{})
 	require.NoError(t, err)
 	if mods != nil {
 		require.NoError(t, mods.writeView())

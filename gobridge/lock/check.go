@@ -49,20 +49,16 @@ func (p Problem) String() string {
 	}
 }
 
-// CheckDir compares the lock file in dir, a module root (holding go.mod),
-// with the module's go.sum, as Check does. A missing lock file counts as an
+// CheckDir compares the lock file in dir, a module root (holding go.mod) or
+// a workspace root (go.work), with the go.sum records GoSums reads, as
+// Check does. A missing lock file counts as an
 // empty one, which is right exactly when go.sum lists no module (the modes
 // without the plugin accept that).
 func CheckDir(dir string) ([]Problem, error) {
-	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
-		return nil, fmt.Errorf("lock: %s is not a module root: %w", dir, err)
+	if !exists(filepath.Join(dir, "go.mod")) && !exists(filepath.Join(dir, "go.work")) {
+		return nil, fmt.Errorf("lock: %s is not a module or workspace root: it has no go.mod or go.work", dir)
 	}
-	goSum := filepath.Join(dir, "go.sum")
-	data, err := os.ReadFile(goSum)
-	if err != nil && !os.IsNotExist(err) {
-		return nil, err
-	}
-	sums, err := modfetch.ParseGoSum(goSum, data)
+	sums, err := GoSums(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -183,4 +179,9 @@ func cutVersion(key string) (path, version string) {
 		return key, ""
 	}
 	return key[:i], key[i+1:]
+}
+
+func exists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
 }

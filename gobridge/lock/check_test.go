@@ -109,7 +109,7 @@ func TestCheckDir(t *testing.T) {
 		{name: "lock of another version", base: "deps", rawLock: `{"version": 2, "modules": {}}`, err: "gograph.lock: version 2, not 1"},
 		{name: "lock not JSON", base: "deps", rawLock: `{"version": 1,`, err: "gograph.lock: unexpected end of JSON input"},
 		{name: "null entry", base: "deps", rawLock: `{"version": 1, "modules": {"a@v1.0.0": null}}`, err: "module a@v1.0.0: null entry"},
-		{name: "not a module root", base: "deps", noGoMod: true, err: "is not a module root: stat "},
+		{name: "not a module root", base: "deps", noGoMod: true, err: "is not a module or workspace root: it has no go.mod or go.work"},
 		{name: "malformed go.sum", base: "deps", editSum: replaceSum(" "+uuidH1, ""), err: "go.sum:1: malformed line"},
 	}
 	for _, tt := range tests {

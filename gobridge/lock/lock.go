@@ -30,8 +30,10 @@ import (
 	"path/filepath"
 
 	"github.com/nix-community/go-nix/pkg/nar"
+	"golang.org/x/mod/module"
 
 	"github.com/nix-gograph/nix-gograph/gobridge/modfetch"
+	"github.com/nix-gograph/nix-gograph/gobridge/plan"
 )
 
 // File is the lock file.
@@ -49,12 +51,10 @@ type Entry struct {
 
 // Make fetches every module the go.sum of the module in dir lists (verified
 // against go.sum) and returns their Nix hashes. It stops when ctx is done.
+// In a workspace (dir holds go.work) the lock covers every go.sum of the
+// workspace and go.work.sum (GoSums).
 func Make(ctx context.Context, dir string, cfg modfetch.Config) (*File, error) {
-	data, err := os.ReadFile(filepath.Join(dir, "go.sum"))
-	if err != nil && !os.IsNotExist(err) {
-		return nil, err
-	}
-	sums, err := modfetch.ParseGoSum(filepath.Join(dir, "go.sum"), data)
+	sums, err := GoSums(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -104,4 +104,16 @@ func NarHash(dir string) (string, error) {
 func sha256Hex(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
+}
+
+// GoSums are the go.sum records of the module or workspace in dir: its
+// go.sum, or, if dir holds a go.work, the union of the workspace modules'
+// go.sum files and go.work.sum (plan.ReadGoSums), so that one lock serves
+// a build with or without the workspace.
+func GoSums(dir string) (map[module.Version]*modfetch.Sum, error) {
+	ws, err := plan.ReadWorkspace(dir)
+	if err != nil {
+		return nil, err
+	}
+	return plan.ReadGoSums(dir, ws)
 }

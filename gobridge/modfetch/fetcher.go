@@ -109,6 +109,18 @@ func (f *Fetcher) GoMod(ctx context.Context, mod module.Version, sum string) ([]
 	return buf.Bytes(), nil
 }
 
+// GoModUnverified downloads mod's go.mod file without checking it: for a
+// fixed-output derivation whose Nix hash pins the content when go.sum's
+// hash is not at hand (a workspace's lock, whose go.sum files only the
+// planner reads); the planner checks the file against go.sum.
+func (f *Fetcher) GoModUnverified(ctx context.Context, mod module.Version) ([]byte, error) {
+	var buf memSink
+	if err := f.download(ctx, mod, ".mod", &buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
 // CheckGoMod checks go.mod content against its go.sum hash.
 func CheckGoMod(mod module.Version, data []byte, sum string) error {
 	got, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) {

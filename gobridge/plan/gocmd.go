@@ -3,7 +3,8 @@
 // and turns the answer into one action.Action per package and per binary.
 //
 // Every go invocation runs with a cleared environment, GOTOOLCHAIN=local (no
-// toolchain downloads), GOFLAGS=-mod=readonly, GOWORK=off, GOENV=off,
+// toolchain downloads), GOFLAGS=-mod=readonly, GOWORK=off (or src's
+// go.work, Config.Workspace), GOENV=off,
 // GOPROXY=off and "--" before package patterns, so nothing a user controls
 // becomes a flag or an executable. With Config.Sandbox, go and the C
 // compiler probes run in a sandbox (package sandbox) that sees only the
@@ -73,6 +74,10 @@ type Config struct {
 	Tests bool
 	// Vendor plans with the module's vendor/ directory (-mod=vendor).
 	Vendor bool
+	// Workspace, if set, is the go.work at Dir (ReadWorkspace): go plans
+	// in workspace mode (GOWORK=<Dir>/go.work) and Patterns may name
+	// packages of any workspace module; nil plans with GOWORK=off.
+	Workspace *Workspace
 	// LinkObj splits every compile in two outputs (compile -linkobj, as
 	// Bazel's rules_go does): the export data importers' compiles read,
 	// and the linker's object links read, so that importers depend only on
@@ -202,7 +207,7 @@ func (g *goRunner) env() []string {
 		"GOPATH=" + filepath.Join(g.scratch, "gopath"),
 		"GOTOOLCHAIN=local",
 		"GOFLAGS=" + g.modFlag(),
-		"GOWORK=off",
+		"GOWORK=" + g.goWork(),
 		"GOENV=off",
 		"GOPROXY=off",
 		"GOSUMDB=off",
@@ -230,6 +235,14 @@ func (g *goRunner) env() []string {
 		env = append(env, "GOARCH="+g.cfg.GOARCH)
 	}
 	return env
+}
+
+// goWork is GOWORK: the workspace's go.work, or off.
+func (g *goRunner) goWork() string {
+	if g.cfg.Workspace == nil {
+		return "off"
+	}
+	return filepath.Join(g.cfg.Dir, "go.work")
 }
 
 // modFlag is the -mod flag: the vendor directory if it is used, else

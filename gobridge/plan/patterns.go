@@ -13,7 +13,8 @@ func (g *goRunner) packagesExcluding(excluded []string) ([]string, error) {
 	// A directory with only _test.go files (or none that build) is left
 	// out, as go build leaves it out of "./...".
 	args := append([]string{"list", "-e", "-f", "{{if or .GoFiles .CgoFiles}}{{.Dir}}{{end}}"}, g.buildFlags()...)
-	out, stderr, err := g.run(append(args, "--", "./...")...)
+	all, _, _ := g.cfg.patterns() // normalized before (Patterns is empty)
+	out, stderr, err := g.run(append(append(args, "--"), all...)...)
 	if err != nil {
 		if pe := passThrough(err, KindGoList); pe != nil {
 			return nil, pe
@@ -88,7 +89,7 @@ func checkMainPackages(cfg *Config, pkgs []*Package) error {
 // cfg.Excluded names.
 func Patterns(cfg *Config) (_ []string, err error) {
 	defer func() { err = boundError(err) }()
-	patterns, explicit, err := normalizePatterns(cfg.Patterns)
+	patterns, explicit, err := cfg.patterns()
 	if err != nil || explicit || len(cfg.Excluded) == 0 {
 		return patterns, err
 	}

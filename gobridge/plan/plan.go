@@ -41,19 +41,14 @@ func Plan(cfg *Config) (_ *Result, err error) {
 	if err := CheckSrc(cfg.Dir); err != nil {
 		return nil, err
 	}
-	modulePath, goVersion, err := readGoMod(cfg.Dir)
+	modulePath, goVersion, err := readModules(cfg)
 	if err != nil {
 		return nil, err
-	}
-	if !cfg.Vendor {
-		if err := checkReplaces(cfg.Dir); err != nil {
-			return nil, err
-		}
 	}
 	if cfg.CGO && cfg.CC == "" {
 		return nil, &Error{Kind: KindBadArgument, Argument: "cc", Message: "cgo is on but no C toolchain (cc) was given"}
 	}
-	patterns, explicit, err := normalizePatterns(cfg.Patterns)
+	patterns, explicit, err := cfg.patterns()
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +120,37 @@ func Plan(cfg *Config) (_ *Result, err error) {
 	return res, nil
 }
 
+// readModules reads the go.mod of cfg's module, or of each workspace
+// module, and refuses replacements outside src. The module path and go
+// version of a workspace are its first module's and go.work's.
+func readModules(cfg *Config) (modulePath, goVersion string, err error) {
+	ws := cfg.Workspace
+	if ws == nil {
+		if modulePath, goVersion, err = readGoMod(cfg.Dir); err == nil && !cfg.Vendor {
+			err = checkReplaces(cfg.Dir, ".")
+		}
+		return modulePath, goVersion, err
+	}
+	if cfg.Vendor {
+		return "", "", &Error{Kind: KindBadArgument, Argument: "workspace", Message: fmt.Sprintf(
+			"src %s has both go.work and vendor/modules.txt: a vendored workspace is not supported "+
+				"(build without the workspace, workspace = false, or remove vendor/)", cfg.Dir)}
+	}
+	for i, use := range ws.Use {
+		path, _, err := workspaceModule(cfg.Dir, use)
+		if err != nil {
+			return "", "", err
+		}
+		if err := checkReplaces(cfg.Dir, use); err != nil {
+			return "", "", err
+		}
+		if i == 0 {
+			modulePath = path
+		}
+	}
+	return modulePath, ws.GoVersion, nil
+}
+
 func readGoMod(dir string) (modulePath, goVersion string, err error) {
 	file := filepath.Join(dir, "go.mod")
 	// Only a regular file inside src is read (srcfs): a go.mod symlink
@@ -150,6 +176,16 @@ func readGoMod(dir string) (modulePath, goVersion string, err error) {
 		goVersion = mf.Go.Version
 	}
 	return mf.Module.Mod.Path, goVersion, nil
+}
+
+// patterns are cfg's package patterns, normalized (normalizePatterns),
+// or, with no subPackages, every package of the module or workspace.
+func (cfg *Config) patterns() (patterns []string, explicit bool, err error) {
+	patterns, explicit, err = normalizePatterns(cfg.Patterns)
+	if err == nil && !explicit && cfg.Workspace != nil {
+		patterns = cfg.Workspace.Patterns()
+	}
+	return patterns, explicit, err
 }
 
 // normalizePatterns makes every subPackages entry a relative package

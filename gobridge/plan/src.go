@@ -7,6 +7,7 @@ package plan
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 
 	"golang.org/x/mod/modfile"
@@ -33,7 +34,7 @@ func CheckSrc(dir string) error {
 
 // ModuleFiles are the names of the files whose every byte go may read
 // while planning, at any depth (a nested go.mod ends the module there;
-// go.work and go.work.sum are listed although planning sets GOWORK=off).
+// go.work and go.work.sum are read in workspace mode, workspace.go).
 var ModuleFiles = map[string]bool{"go.mod": true, "go.sum": true, "go.work": true, "go.work.sum": true,
 	"modules.txt": true}
 
@@ -44,28 +45,32 @@ var SourceExts = map[string]bool{".c": true, ".cc": true, ".cxx": true, ".cpp": 
 	".h": true, ".hh": true, ".hpp": true, ".hxx": true, ".f": true, ".F": true, ".for": true, ".f90": true,
 	".s": true, ".S": true, ".sx": true, ".swig": true, ".swigcxx": true, ".syso": true}
 
-// checkReplaces refuses a go.mod in dir with a replace directive whose
-// replacement is a directory outside dir ("replace x => ../y"): go would
-// read it, and nothing outside src may be read. A go.mod that does not
-// parse is left to go, which says why.
-func checkReplaces(dir string) error {
-	data, err := srcfs.ReadFile(dir, "go.mod") // readGoMod reported any error
+// checkReplaces refuses a go.mod in root/dir (dir slash-separated,
+// relative to root) with a replace directive whose replacement is a
+// directory outside root ("replace x => ../y"): go would read it, and
+// nothing outside src may be read. A go.mod that does not parse is left to
+// go, which says why.
+func checkReplaces(root, dir string) error {
+	file := path.Join(dir, "go.mod")
+	data, err := srcfs.ReadFile(root, file) // readGoMod reported any error
 	if err != nil {
 		return nil
 	}
-	mf, err := modfile.Parse("go.mod", data, nil)
+	mf, err := modfile.Parse(file, data, nil)
 	if err != nil {
 		return nil
 	}
-	for _, r := range mf.Replace {
+	return checkReplaceDirs(root, filepath.Join(root, filepath.FromSlash(dir)), file, mf.Replace)
+}
+
+// checkReplaceDirs refuses a replacement directory, written in file (a
+// go.mod or go.work in base), outside root.
+func checkReplaceDirs(root, base, file string, replaces []*modfile.Replace) error {
+	for _, r := range replaces {
 		if r.New.Version != "" {
 			continue // a module, not a directory
 		}
-		target := r.New.Path
-		if !filepath.IsAbs(target) {
-			target = filepath.Join(dir, target)
-		}
-		if rel, err := filepath.Rel(dir, target); err == nil && !srcfs.Climbs(rel) {
+		if _, ok := inside(root, base, r.New.Path); ok {
 			continue
 		}
 		old := r.Old.Path
@@ -73,8 +78,8 @@ func checkReplaces(dir string) error {
 			old += " " + r.Old.Version
 		}
 		return &Error{Kind: KindOutsideSrc, Argument: "src", Package: r.Old.Path, Message: fmt.Sprintf(
-			"go.mod:%d: replace %s => %s: the directory is outside src, and nix-gograph reads nothing outside src "+
-				"(move it inside src, or replace with a module version)", r.Syntax.Start.Line, old, r.New.Path)}
+			"%s:%d: replace %s => %s: the directory is outside src, and nix-gograph reads nothing outside src "+
+				"(move it inside src, or replace with a module version)", file, r.Syntax.Start.Line, old, r.New.Path)}
 	}
 	return nil
 }
