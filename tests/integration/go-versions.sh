@@ -2,7 +2,8 @@
 # 1.22 through 1.27 on the module proxy (scripts/proxy-toolchain.sh), the
 # fixtures hello, multi, deps, cgo, zlib (pkg-config and a C library in
 # buildInputs: tests/clibs.nix), features (go:embed, assembly, -X ldflags,
-# cross to linux/arm64) and tested (whose tests run: doCheck) plan and build
+# cross to linux/arm64), tested (whose tests run: doCheck) and workspace
+# (go.work of three modules, built in the workspace) plan and build
 # through the plugin with `go` set to that toolchain, and each binary equals
 # THAT version's go build with the same flags. Go 1.21.13 and a fake
 # go1.99.1 (tests/tools/fakego, a real static program) are evaluation errors
@@ -23,7 +24,7 @@ case $(nix --version) in
 esac
 
 versions=${GO_VERSIONS:-1.22.12 1.23.12 1.24.13 1.25.14 1.26.11 1.27.4}
-for f in hello multi deps cgo zlib features tested; do cp -r "tests/fixtures/$f" "$TMP/$f"; done
+for f in hello multi deps cgo zlib features tested workspace; do cp -r "tests/fixtures/$f" "$TMP/$f"; done
 zlib_lib=$(nix-build --no-out-link "$ROOT/tests/clibs.nix" -A zlib 2> "$TMP/clibs.log") ||
   { cat "$TMP/clibs.log" >&2; fail "zlib (tests/clibs.nix) did not build"; }
 host_cc=$(grep -o '/nix/store/[^"]*-host-cc-[^"]*' build/host-toolchain.nix)
@@ -109,6 +110,8 @@ matrix() {
   check "features linux/arm64" "$features" "features=. other=./cmd/other" --argstr goos linux --argstr goarch arm64 \
     -- GOOS=linux GOARCH=arm64 -- -ldflags=-buildid=
   check "tested (tests run)" "$tested" tested=. -- -- -ldflags=-buildid=
+  # go.work says go 1.22: no lowered copy is needed.
+  check "workspace (go.work)" "$TMP/workspace" "app1=./app1 app2=./app2/cmd/app2" -- -- -ldflags=-buildid=
   [ ${#bad[@]} = 0 ] || fail "go$V: failed: $(printf '[%s] ' "${bad[@]}")"
 }
 

@@ -1,11 +1,13 @@
 # go.work workspaces: src holding a go.work of three modules (app1 and app2
 # with main packages, lib with a third-party dependency and a test) builds
 # both programs bit-identical to `go build` run in the workspace, in modes
-# plugin, ifd and monolithic; each workspace module's packages come from
-# their own source paths; a leaf edit in lib rebuilds only lib's packages
-# that import it, the programs' main packages and the links (and lib's
-# test); subPackages may name a package of any module; workspace = false
-# plans with GOWORK=off; a use or replace leaving src is an error naming it.
+# plugin, ifd (the same derivations), monolithic and, on Nix 2.34, dynamic;
+# each workspace module's packages come from their own source paths; a leaf
+# edit in lib rebuilds only lib's packages that import it, the programs'
+# main packages and the links (and lib's test); subPackages may name a
+# package of any module; the dev shell works in the workspace; workspace =
+# false plans with GOWORK=off; a use or replace leaving src is an error
+# naming it.
 . tests/lib.sh
 
 src="$TMP/ws"
@@ -103,6 +105,12 @@ done
 say "ok: modes plugin and ifd give the same links"
 out=$(gg_build --arg src "$src" --argstr mode monolithic) || fail "mode monolithic failed"
 same_as_ref "$out" "mode monolithic"
+case $(nix --version) in
+  *" 2.3"[4-9]*)
+    out=$(with_dynamic nix-build --no-out-link "$ROOT/tests/build.nix" --arg src "$src" --argstr mode dynamic 2> "$TMP/build.log") ||
+      { cat "$TMP/build.log" >&2; fail "mode dynamic failed"; }
+    same_as_ref "$out" "mode dynamic" ;;
+esac
 
 # The dev shell: go sees the workspace, offline, with the build's modules
 # (planning fetched them for this HOME's module index first).
