@@ -102,6 +102,11 @@ let
         else if builtins.isPath src then src + "/${modRoot}"
         else "${src}/${modRoot}";
 
+      # A go.work at the module root, built with (workspace): only then is
+      # the planner asked to read it.
+      goWorkspace = workspace && builtins.pathExists (if builtins.isPath moduleSrc then moduleSrc + "/go.work"
+        else "${moduleSrc}/go.work");
+
       # What decides contentAddressed: the plugin (null: whether Nix has the
       # ca-derivations feature), or the planner in mode ifd.
       caArgs = if contentAddressed == null then { } else { inherit contentAddressed; };
@@ -110,7 +115,6 @@ let
         src = moduleSrc;
         ldflags = ldflags ++ (if hasBuildId then [ ] else [ "-buildid=" ]);
         tests = doCheck && goos == null && goarch == null;
-        inherit workspace;
         go = "${go}";
         builder = "${gographBuilder}/bin/gograph-builder";
       }
@@ -119,7 +123,8 @@ let
       // (if goarch == null then { } else { inherit goarch; })
       // (if buildInputs == [ ] then { } else { buildInputs = map (p: "${p}") buildInputs; })
       // (if cgo && pkgConfig != null then { pkgConfig = "${pkgConfig}"; } else { })
-      // (if goEnv == { } then { } else { inherit goEnv; });
+      // (if goEnv == { } then { } else { inherit goEnv; })
+      // (if goWorkspace then { workspace = true; } else { });
       pkgConfigGiven = args ? pkgConfig;
 
       lockFile' = if lockFile != null then lockFile
@@ -185,7 +190,8 @@ let
       lockModules = import ./modules.nix { inherit planner cacert system; } {
         src = moduleSrc;
         lockFile = lockFile';
-        inherit mode workspace;
+        inherit mode;
+        workspace = goWorkspace;
       };
       shellModules =
         if vendored then [ ]
@@ -195,8 +201,7 @@ let
       devShell = import ./dev-shell.nix { inherit busybox bash system; } {
         name = "${pname}-${version}";
         inherit go cgo cc buildInputs tags goos goarch goEnv vendored;
-        workspace = workspace && builtins.pathExists (if builtins.isPath moduleSrc then moduleSrc + "/go.work"
-          else "${moduleSrc}/go.work");
+        workspace = goWorkspace;
         pkgConfig = if cgo then pkgConfig else null;
         modules = shellModules;
       };

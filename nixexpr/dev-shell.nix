@@ -32,12 +32,13 @@
 , cgo, cc ? null, buildInputs ? [ ], pkgConfig ? null
 , tags ? [ ], goos ? null, goarch ? null, goEnv ? { }
 , vendored ? false
-  # src is a workspace built with its go.work: go finds it (GOWORK unset),
-  # and -mod=mod is not allowed there.
+  # src is a workspace built with its go.work: go finds it (GOWORK empty,
+  # whatever the caller's is), and -mod=mod is not allowed there.
 , workspace ? false
   # [{ path; version; goMod; goModText; dir; zipSum; }]: goMod a file
   # (store path) or goModText its text (or both null), dir the module's
-  # files (null when only its go.mod is needed) and zipSum go.sum's hash.
+  # files (null when only its go.mod is needed) and zipSum the hash of
+  # its content in go.sum (or, in a workspace, the lock).
 , modules
 }:
 
@@ -123,7 +124,7 @@ derivation ({
   GO111MODULE = "on";
   CGO_ENABLED = if cgo then "1" else "0";
 }
-// (if workspace then { } else { GOWORK = "off"; })
+// { GOWORK = if workspace then "" else "off"; }
 // (if goos == null then { } else { GOOS = goos; })
 // (if goarch == null then { } else { GOARCH = goarch; })
 // goEnv

@@ -7,7 +7,7 @@
 { src          # the module root (holding go.mod and go.sum)
 , lockFile
 , mode         # for messages: "ifd" or "dynamic"
-, workspace ? false  # plan with src's go.work, if it has one
+, workspace ? false  # plan with src's go.work (which exists)
 }:
 
 let
@@ -37,7 +37,6 @@ let
   # only the planner reads go.work, so the lock (which `gograph lock` makes
   # from all of them) lists the modules, and planning checks each against
   # every go.sum (graph.IFDRequest.checkModules).
-  isWorkspace = workspace && builtins.pathExists (srcPath + "/go.work");
   lockModules = builtins.mapAttrs (key: e:
     let at = match "(.*)@([^@]*)" key; in {
       path = builtins.elemAt at 0;
@@ -47,7 +46,7 @@ let
     }) lock.modules;
 
   lock =
-    if isWorkspace then (if builtins.pathExists lockFile then fromJSON (readFile lockFile) else { modules = { }; })
+    if workspace then (if builtins.pathExists lockFile then fromJSON (readFile lockFile) else { modules = { }; })
     else if modules == { } then { modules = { }; }
     else if builtins.pathExists lockFile then fromJSON (readFile lockFile)
     else throw "buildGoApplication (mode \"${mode}\"): ${lockName} is missing; the modules of go.sum need it: ${refresh}";
@@ -70,7 +69,8 @@ let
   moduleSources = builtins.mapAttrs (key: mod:
     let e = lockEntry key mod; in {
       inherit (mod) path version;
-      # go.sum's hash of the content, which the fetch checked.
+      # The hash of the content the fetch checked: go.sum's (in a
+      # workspace, the lock's, which planning checks against go.sum's).
       zipSum = mod.zip;
       goMod = if mod.goMod == null then null else fetch {
         name = "gomod-${storeName "${mod.path}-${mod.version}"}.mod";
@@ -84,7 +84,7 @@ let
         outputHashMode = "recursive";
         outputHash = e.narHash;
       };
-    }) (if isWorkspace then lockModules else modules);
+    }) (if workspace then lockModules else modules);
 
 in
 moduleSources

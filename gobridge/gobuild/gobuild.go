@@ -111,7 +111,13 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 	if planCfg.Workspace, err = req.ReadWorkspace(); err != nil {
 		return nil, nil, err
 	}
-	if planCfg.ModCache, planCfg.ModuleDirs, err = req.ModuleView(view); err != nil {
+	if _, err := os.Stat(filepath.Join(cfg.Src, "vendor", "modules.txt")); err == nil {
+		planCfg.Vendor = true // a committed vendor directory is used as it is
+	}
+	if err := plan.CheckVendoredWorkspace(planCfg); err != nil {
+		return nil, nil, err
+	}
+	if planCfg.ModCache, planCfg.ModuleDirs, err = req.ModuleView(view, planCfg.Workspace); err != nil {
 		return nil, nil, err
 	}
 	if err := plan.CheckFlags(planCfg); err != nil {
@@ -128,13 +134,13 @@ func (req *Request) command(scratch, cache string) (*exec.Cmd, []string, error) 
 		cgo = "1"
 	}
 	mod := "-mod=readonly"
-	if _, err := os.Stat(filepath.Join(cfg.Src, "vendor", "modules.txt")); err == nil {
-		mod = "-mod=vendor" // a committed vendor directory is used as it is
+	if planCfg.Vendor {
+		mod = "-mod=vendor"
 	}
 	env := []string{
 		"PATH=" + filepath.Join(cfg.Go.Path, "bin"), "HOME=" + scratch, "TMPDIR=" + scratch,
 		"GOCACHE=" + cache, "GOMODCACHE=" + view, "GOPATH=" + filepath.Join(scratch, "gopath"),
-		"GOTOOLCHAIN=local", "GOFLAGS=" + mod, "GOWORK=" + goWork(planCfg.Workspace, cfg.Src), "GOENV=off", "GOPROXY=off",
+		"GOTOOLCHAIN=local", "GOFLAGS=" + mod, "GOWORK=" + planCfg.GoWork(), "GOENV=off", "GOPROXY=off",
 		"GOSUMDB=off", "GO111MODULE=on", "CGO_ENABLED=" + cgo,
 	}
 	if cfg.CGO && cfg.CC != nil {
@@ -192,15 +198,6 @@ func (req *Request) test(build *exec.Cmd, args []string, scratch string, log io.
 		return fmt.Errorf("go %s: %w", strings.Join(testArgs, " "), err)
 	}
 	return nil
-}
-
-// goWork is GOWORK for a build of src: its go.work in workspace mode
-// (ws, plan.ReadWorkspace), else off.
-func goWork(ws *plan.Workspace, src string) string {
-	if ws == nil {
-		return "off"
-	}
-	return filepath.Join(src, "go.work")
 }
 
 func sortedKeys(m map[string]string) []string {

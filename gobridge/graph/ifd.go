@@ -60,7 +60,7 @@ func PlanUnits(req *IFDRequest) (*Description, error) {
 	if cfg.Vendor, err = srcHasFile(req.Src, "vendor/modules.txt"); err != nil {
 		return nil, err
 	} else if !cfg.Vendor {
-		if cfg.ModCache, cfg.ModuleDirs, err = req.ModuleView(filepath.Join(scratch, "modcache")); err != nil {
+		if cfg.ModCache, cfg.ModuleDirs, err = req.ModuleView(filepath.Join(scratch, "modcache"), cfg.Workspace); err != nil {
 			return nil, err
 		}
 	}
@@ -80,12 +80,11 @@ func PlanUnits(req *IFDRequest) (*Description, error) {
 }
 
 // ModuleView lays out req's modules as a module cache at root and returns
-// root and the module directories in it with their store paths.
-func (req *IFDRequest) ModuleView(root string) (string, map[string]string, error) {
-	ws, err := req.ReadWorkspace()
-	if err != nil {
-		return "", nil, err
-	}
+// root and the module directories in it with their store paths. ws is
+// src's workspace (Request.ReadWorkspace), nil for none. What no go.sum
+// pins is left out: a go.mod is in the view only if it matches go.sum, a
+// module's content only if it was fetched against go.sum's hash.
+func (req *IFDRequest) ModuleView(root string, ws *plan.Workspace) (string, map[string]string, error) {
 	sums, err := plan.ReadGoSums(req.Src, ws)
 	if err != nil || len(sums) == 0 {
 		return "", nil, err
@@ -97,18 +96,21 @@ func (req *IFDRequest) ModuleView(root string) (string, map[string]string, error
 	var view []modfetch.ViewModule
 	for _, m := range req.Modules {
 		mod := module.Version{Path: m.Path, Version: m.Version}
+		sum := sums[mod]
+		if sum == nil {
+			continue // a lock entry no go.sum pins
+		}
 		vm := modfetch.ViewModule{Mod: mod}
-		if m.GoMod != "" { // go.sum may pin a module's content only
+		if m.GoMod != "" && sum.GoMod != "" { // go.sum may pin a module's content only
 			if vm.GoMod, err = os.ReadFile(m.GoMod); err != nil {
 				return "", nil, &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: err.Error()}
 			}
-			if sum := sums[mod]; sum != nil && sum.GoMod != "" {
-				if err := modfetch.CheckGoMod(mod, vm.GoMod, sum.GoMod); err != nil {
-					return "", nil, &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: err.Error()}
-				}
+			if err := modfetch.CheckGoMod(mod, vm.GoMod, sum.GoMod); err != nil {
+				return "", nil, &plan.Error{Kind: plan.KindModule, Package: mod.String(),
+					Message: err.Error() + " (refresh gograph.lock: gograph lock on the module or workspace root)"}
 			}
 		}
-		if sum := sums[mod]; sum != nil && sum.Zip != "" && m.Dir != "" {
+		if sum.Zip != "" && m.Dir != "" {
 			vm.ZipSum, vm.Dir = sum.Zip, m.Dir
 			viewDir, err := viewModuleDir(root, mod)
 			if err != nil {
@@ -131,18 +133,16 @@ func (req *IFDRequest) checkModules(sums map[module.Version]*modfetch.Sum) error
 	for _, m := range req.Modules {
 		have[module.Version{Path: m.Path, Version: m.Version}] = m
 	}
+	const refresh = "refresh gograph.lock: gograph lock on the module or workspace root"
 	for _, mod := range sortedModules(sums) {
 		sum, m := sums[mod], have[mod]
-		if sum.Zip == "" {
-			continue
-		}
 		switch {
-		case m.Dir == "":
+		case sum.Zip != "" && m.Dir == "" || sum.GoMod != "" && m.GoMod == "":
 			return &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: fmt.Sprintf(
-				"module %s is in go.sum but not in the lock file (run `gograph lock` on src)", mod)}
-		case m.H1 != "" && m.H1 != sum.Zip:
+				"module %s is in go.sum but not in the lock file (%s)", mod, refresh)}
+		case sum.Zip != "" && m.H1 != sum.Zip:
 			return &plan.Error{Kind: plan.KindModule, Package: mod.String(), Message: fmt.Sprintf(
-				"module %s: go.sum's hash %s is not the lock file's %s (run `gograph lock` on src)", mod, sum.Zip, m.H1)}
+				"module %s: go.sum's hash %s is not the lock file's %q (%s)", mod, sum.Zip, m.H1, refresh)}
 		}
 	}
 	return nil

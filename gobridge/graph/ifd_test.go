@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func ifdModules(t *testing.T, src string) []IFDModule {
 			require.NoError(t, os.WriteFile(m.GoMod, goMod, 0o444))
 		}
 		if sum.Zip != "" {
-			m.Dir = filepath.Join(t.TempDir(), "module")
+			m.H1, m.Dir = sum.Zip, filepath.Join(t.TempDir(), "module")
 			require.NoError(t, f.Zip(t.Context(), mod, sum.Zip, m.Dir))
 		}
 		mods = append(mods, m)
@@ -62,6 +63,8 @@ func TestModuleView(t *testing.T) {
 
 	noSum := t.TempDir()
 	writeTree(t, noSum, map[string]string{"go.mod": "module example.com/nosum\n\ngo 1.22\n", "main.go": "package main\n\nfunc main() {}\n"})
+	otherGoMod := filepath.Join(t.TempDir(), "go.mod")
+	require.NoError(t, os.WriteFile(otherGoMod, []byte("module example.com/other\n"), 0o444))
 	badSum := t.TempDir()
 	writeTree(t, badSum, map[string]string{"go.mod": "module example.com/badsum\n\ngo 1.22\n", "go.sum": "example.com/dep v1.0.0\n"})
 
@@ -76,13 +79,17 @@ func TestModuleView(t *testing.T) {
 		{name: "no go.sum", src: noSum},
 		{name: "malformed go.sum", src: badSum, kind: plan.KindGoSum},
 		{name: "go.mod file missing", src: src, kind: plan.KindModule,
-			modules: []IFDModule{{Path: dep.Path, Version: dep.Version, GoMod: filepath.Join(t.TempDir(), "nothing"), Dir: dep.Dir}}},
+			modules: []IFDModule{{Path: dep.Path, Version: dep.Version, GoMod: filepath.Join(t.TempDir(), "nothing"), Dir: dep.Dir, H1: dep.H1}}},
+		{name: "a go.mod go.sum does not pin", src: src, kind: plan.KindModule,
+			modules: []IFDModule{{Path: dep.Path, Version: dep.Version, GoMod: otherGoMod, Dir: dep.Dir, H1: dep.H1}}},
+		{name: "a lock entry no go.sum pins is left out", src: src, wantDirs: true,
+			modules: append(slices.Clone(mods), IFDModule{Path: "example.com/extra", Version: "v1.0.0", GoMod: otherGoMod, Dir: dep.Dir, H1: dep.H1})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := &IFDRequest{Request: Request{Src: tt.src}, Modules: tt.modules}
 			root := filepath.Join(t.TempDir(), "modcache")
-			view, dirs, err := req.ModuleView(root)
+			view, dirs, err := req.ModuleView(root, nil)
 			if tt.kind != "" {
 				var pe *plan.Error
 				require.True(t, errors.As(err, &pe), "%v", err)
@@ -151,7 +158,7 @@ func ifdExport(t *testing.T, req *IFDRequest) (map[string]any, string) {
 	cfg := req.PlanConfig()
 	cfg.GoRoot = synthGoRoot(t)
 	var err error
-	cfg.ModCache, cfg.ModuleDirs, err = req.ModuleView(filepath.Join(t.TempDir(), "modcache"))
+	cfg.ModCache, cfg.ModuleDirs, err = req.ModuleView(filepath.Join(t.TempDir(), "modcache"), nil)
 	require.NoError(t, err)
 	planned, err := plan.Plan(cfg)
 	require.NoError(t, err)
@@ -272,12 +279,18 @@ func TestCheckModules(t *testing.T) {
 	}{
 		{"the module, fetched against go.sum's hash", sums,
 			[]IFDModule{{Path: mod.Path, Version: mod.Version, Dir: "/nix/store/x", H1: h1}}, ""},
-		{"a module go.sum pins only the go.mod of needs no content", goModOnly, nil, ""},
+		{"a module go.sum pins only the go.mod of needs no content", goModOnly,
+			[]IFDModule{{Path: mod.Path, Version: mod.Version, GoMod: "/nix/store/x.mod"}}, ""},
+		{"a go.mod missing from the lock", goModOnly, nil,
+			"module example.com/a@v1.0.0 is in go.sum but not in the lock file"},
+		{"a module fetched with no hash", sums,
+			[]IFDModule{{Path: mod.Path, Version: mod.Version, Dir: "/nix/store/x"}},
+			"module example.com/a@v1.0.0: go.sum's hash " + h1 + " is not the lock file's \"\""},
 		{"a module missing from the lock", sums, nil,
 			"module example.com/a@v1.0.0 is in go.sum but not in the lock file"},
 		{"a module fetched against another hash", sums,
 			[]IFDModule{{Path: mod.Path, Version: mod.Version, Dir: "/nix/store/x", H1: "h1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB="}},
-			"module example.com/a@v1.0.0: go.sum's hash " + h1 + " is not the lock file's h1:BBBB"},
+			"module example.com/a@v1.0.0: go.sum's hash " + h1 + " is not the lock file's \"h1:BBBB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,15 +50,15 @@ func (p Problem) String() string {
 }
 
 // CheckDir compares the lock file in dir, a module root (holding go.mod) or
-// a workspace root (go.work), with the go.sum records GoSums reads, as
-// Check does. A missing lock file counts as an
+// a workspace root (go.work), with the go.sum records GoSums reads (with
+// workspace, those of the go.work), as Check does. A missing lock file counts as an
 // empty one, which is right exactly when go.sum lists no module (the modes
 // without the plugin accept that).
-func CheckDir(dir string) ([]Problem, error) {
+func CheckDir(dir string, workspace bool) ([]Problem, error) {
 	if !exists(filepath.Join(dir, "go.mod")) && !exists(filepath.Join(dir, "go.work")) {
 		return nil, fmt.Errorf("lock: %s is not a module or workspace root: it has no go.mod or go.work", dir)
 	}
-	sums, err := GoSums(dir)
+	sums, err := GoSums(dir, workspace)
 	if err != nil {
 		return nil, err
 	}

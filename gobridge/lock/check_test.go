@@ -140,7 +140,7 @@ func TestCheckDir(t *testing.T) {
 				require.NoError(t, os.WriteFile(lockFile, data, 0o644))
 			}
 
-			problems, err := CheckDir(dir)
+			problems, err := CheckDir(dir, true)
 			if tt.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.err)

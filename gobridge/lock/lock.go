@@ -51,10 +51,10 @@ type Entry struct {
 
 // Make fetches every module the go.sum of the module in dir lists (verified
 // against go.sum) and returns their Nix hashes. It stops when ctx is done.
-// In a workspace (dir holds go.work) the lock covers every go.sum of the
-// workspace and go.work.sum (GoSums).
-func Make(ctx context.Context, dir string, cfg modfetch.Config) (*File, error) {
-	sums, err := GoSums(dir)
+// With workspace, if dir holds a go.work, the lock covers every go.sum of
+// the workspace and go.work.sum (GoSums).
+func Make(ctx context.Context, dir string, workspace bool, cfg modfetch.Config) (*File, error) {
+	sums, err := GoSums(dir, workspace)
 	if err != nil {
 		return nil, err
 	}
@@ -107,13 +107,16 @@ func sha256Hex(data []byte) string {
 }
 
 // GoSums are the go.sum records of the module or workspace in dir: its
-// go.sum, or, if dir holds a go.work, the union of the workspace modules'
-// go.sum files and go.work.sum (plan.ReadGoSums), so that one lock serves
-// a build with or without the workspace.
-func GoSums(dir string) (map[module.Version]*modfetch.Sum, error) {
-	ws, err := plan.ReadWorkspace(dir)
-	if err != nil {
-		return nil, err
+// go.sum, or, with workspace and a go.work in dir, the union of the
+// workspace modules' go.sum files and go.work.sum (plan.ReadGoSums) — the
+// modules buildGoApplication's workspace argument builds with.
+func GoSums(dir string, workspace bool) (map[module.Version]*modfetch.Sum, error) {
+	var ws *plan.Workspace
+	if workspace {
+		var err error
+		if ws, err = plan.ReadWorkspace(dir); err != nil {
+			return nil, err
+		}
 	}
 	return plan.ReadGoSums(dir, ws)
 }

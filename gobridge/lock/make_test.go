@@ -98,7 +98,7 @@ func TestMake(t *testing.T) {
 			if tt.goSum != nil {
 				require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"), []byte(*tt.goSum), 0o644))
 			}
-			got, err := Make(t.Context(), dir, modfetch.Config{GOPROXY: "file://" + p.Dir})
+			got, err := Make(t.Context(), dir, true, modfetch.Config{GOPROXY: "file://" + p.Dir})
 			if tt.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.err)

@@ -12,9 +12,12 @@ const (
 	// KindBadArgument: an argument of builtins.goPackageGraph is missing,
 	// malformed or contradicts another; Error.Argument names it.
 	KindBadArgument ErrorKind = "bad-argument"
-	// KindNoModule: src holds no readable go.mod with a module directive.
+	// KindNoModule: src holds no readable go.mod with a module directive;
+	// in a workspace, its go.work does not parse or uses no module, or a
+	// used directory has no such go.mod.
 	KindNoModule ErrorKind = "no-module"
-	// KindGoSum: src's go.sum cannot be read or parsed.
+	// KindGoSum: src's go.sum (in a workspace, any of SumFiles) cannot be
+	// read or parsed, or two of them pin one module version differently.
 	KindGoSum ErrorKind = "go-sum"
 	// KindModule: a third-party module cannot be fetched, or does not match
 	// go.sum, or is unsafe to extract; Error.Package is module@version.

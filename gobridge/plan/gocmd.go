@@ -207,7 +207,7 @@ func (g *goRunner) env() []string {
 		"GOPATH=" + filepath.Join(g.scratch, "gopath"),
 		"GOTOOLCHAIN=local",
 		"GOFLAGS=" + g.modFlag(),
-		"GOWORK=" + g.goWork(),
+		"GOWORK=" + g.cfg.GoWork(),
 		"GOENV=off",
 		"GOPROXY=off",
 		"GOSUMDB=off",
@@ -237,12 +237,12 @@ func (g *goRunner) env() []string {
 	return env
 }
 
-// goWork is GOWORK: the workspace's go.work, or off.
-func (g *goRunner) goWork() string {
-	if g.cfg.Workspace == nil {
+// GoWork is GOWORK for cfg: the workspace's go.work, or off.
+func (cfg *Config) GoWork() string {
+	if cfg.Workspace == nil {
 		return "off"
 	}
-	return filepath.Join(g.cfg.Dir, "go.work")
+	return filepath.Join(cfg.Dir, "go.work")
 }
 
 // modFlag is the -mod flag: the vendor directory if it is used, else

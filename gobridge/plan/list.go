@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -123,7 +124,7 @@ func (g *goRunner) listPackages(flags, patterns []string) ([]*Package, error) {
 		}
 		return nil, &Error{Kind: KindGoList, Message: "go list: " + err.Error()}
 	}
-	if err := noMatches(g.cfg.Dir, stderr); err != nil {
+	if err := noMatches(g.cfg, stderr); err != nil {
 		return nil, err
 	}
 	var pkgs []*Package
@@ -145,18 +146,27 @@ var noMatch = regexp.MustCompile(`(?m)^go: warning: "(.*)" matched no packages$`
 
 // noMatches reports the first pattern go's stderr warns matched no
 // package: "./..." as src having no packages, any other as the
-// subPackages entry it is.
-func noMatches(dir string, stderr []byte) error {
-	m := noMatch.FindSubmatch(stderr)
-	switch {
-	case m == nil:
-		return nil
-	case string(m[1]) == "./...":
+// subPackages entry it is. Every package of a workspace (cfg's patterns
+// are Workspace.Patterns) leaves out a module with none, as go build does
+// with a warning, unless no module has any.
+func noMatches(cfg *Config, stderr []byte) error {
+	ms := noMatch.FindAllSubmatch(stderr, -1)
+	if ws := cfg.Workspace; ws != nil && len(ms) > 0 && slices.Equal(cfg.Patterns, ws.Patterns()) {
+		if len(ms) < len(cfg.Patterns) {
+			return nil
+		}
 		return &Error{Kind: KindPackageNotFound, Argument: "src",
-			Message: fmt.Sprintf("src %s has no Go packages to build (\"./...\" matched no packages)", dir)}
+			Message: fmt.Sprintf("src %s has no Go packages to build (no module of its go.work has one)", cfg.Dir)}
+	}
+	switch {
+	case len(ms) == 0:
+		return nil
+	case string(ms[0][1]) == "./...":
+		return &Error{Kind: KindPackageNotFound, Argument: "src",
+			Message: fmt.Sprintf("src %s has no Go packages to build (\"./...\" matched no packages)", cfg.Dir)}
 	default:
-		return &Error{Kind: KindPackageNotFound, Argument: "subPackages", Package: string(m[1]),
-			Message: fmt.Sprintf("subPackages: %q matched no packages", m[1])}
+		return &Error{Kind: KindPackageNotFound, Argument: "subPackages", Package: string(ms[0][1]),
+			Message: fmt.Sprintf("subPackages: %q matched no packages", ms[0][1])}
 	}
 }
 

@@ -13,7 +13,10 @@ func (g *goRunner) packagesExcluding(excluded []string) ([]string, error) {
 	// A directory with only _test.go files (or none that build) is left
 	// out, as go build leaves it out of "./...".
 	args := append([]string{"list", "-e", "-f", "{{if or .GoFiles .CgoFiles}}{{.Dir}}{{end}}"}, g.buildFlags()...)
-	all, _, _ := g.cfg.patterns() // normalized before (Patterns is empty)
+	all, _, err := g.cfg.patterns()
+	if err != nil {
+		return nil, err
+	}
 	out, stderr, err := g.run(append(append(args, "--"), all...)...)
 	if err != nil {
 		if pe := passThrough(err, KindGoList); pe != nil {
@@ -21,7 +24,7 @@ func (g *goRunner) packagesExcluding(excluded []string) ([]string, error) {
 		}
 		return nil, &Error{Kind: KindGoList, Message: "go list: " + err.Error()}
 	}
-	if err := noMatches(g.cfg.Dir, stderr); err != nil {
+	if err := noMatches(&Config{Dir: g.cfg.Dir, Workspace: g.cfg.Workspace, Patterns: all}, stderr); err != nil {
 		return nil, err
 	}
 	var patterns []string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -126,15 +127,13 @@ func Plan(cfg *Config) (_ *Result, err error) {
 func readModules(cfg *Config) (modulePath, goVersion string, err error) {
 	ws := cfg.Workspace
 	if ws == nil {
-		if modulePath, goVersion, err = readGoMod(cfg.Dir); err == nil && !cfg.Vendor {
+		if modulePath, goVersion, err = readGoMod(cfg.Dir, "."); err == nil && !cfg.Vendor {
 			err = checkReplaces(cfg.Dir, ".")
 		}
 		return modulePath, goVersion, err
 	}
-	if cfg.Vendor {
-		return "", "", &Error{Kind: KindBadArgument, Argument: "workspace", Message: fmt.Sprintf(
-			"src %s has both go.work and vendor/modules.txt: a vendored workspace is not supported "+
-				"(build without the workspace, workspace = false, or remove vendor/)", cfg.Dir)}
+	if err := CheckVendoredWorkspace(cfg); err != nil {
+		return "", "", err
 	}
 	for i, use := range ws.Use {
 		path, _, err := workspaceModule(cfg.Dir, use)
@@ -151,14 +150,19 @@ func readModules(cfg *Config) (modulePath, goVersion string, err error) {
 	return modulePath, ws.GoVersion, nil
 }
 
-func readGoMod(dir string) (modulePath, goVersion string, err error) {
-	file := filepath.Join(dir, "go.mod")
+// readGoMod reads the go.mod in root/dir (dir slash-separated, relative
+// to root): its module path and go version.
+func readGoMod(root, dir string) (modulePath, goVersion string, err error) {
+	file := filepath.Join(root, filepath.FromSlash(dir), "go.mod")
 	// Only a regular file inside src is read (srcfs): a go.mod symlink
 	// leaving src is refused before anything of its target is quoted.
-	data, err := srcfs.ReadFile(dir, "go.mod")
+	data, err := srcfs.ReadFile(root, path.Join(dir, "go.mod"))
 	if errors.Is(err, os.ErrNotExist) && !srcfs.IsOutside(err) {
-		return "", "", &Error{Kind: KindNoModule, Argument: "src",
-			Message: fmt.Sprintf("src %s has no go.mod (it must be the root of a Go module)", dir)}
+		msg := fmt.Sprintf("src %s has no go.mod (it must be the root of a Go module)", root)
+		if dir != "." {
+			msg = fmt.Sprintf("%s has no go.mod", filepath.Dir(file))
+		}
+		return "", "", &Error{Kind: KindNoModule, Argument: "src", Message: msg}
 	} else if err != nil {
 		if serr := SrcError(err); serr != err {
 			return "", "", serr

@@ -86,7 +86,7 @@ func parseScript(script, root string) ([]*section, error) {
 			i += 2
 			continue
 		}
-		if line == "" {
+		if line == "" || noMatch.MatchString(line) { // go list reported a pattern matching nothing (noMatches)
 			continue
 		}
 		if m := objdirLine.FindStringSubmatch(line); m != nil {

@@ -50,10 +50,15 @@ func ReadWorkspace(dir string) (*Workspace, error) {
 	}
 	for _, u := range wf.Use {
 		rel, ok := inside(dir, dir, u.Path)
+		if ok { // a symlink leaving src is outside too
+			_, _, err := srcfs.Resolve(dir, rel)
+			ok = !srcfs.IsOutside(err)
+		}
 		if !ok {
 			return nil, &Error{Kind: KindOutsideSrc, Argument: "src", Message: fmt.Sprintf(
 				"go.work:%d: use %s: the directory is outside src, and nix-gograph reads nothing outside src "+
-					"(make src the directory holding every workspace module)", u.Syntax.Start.Line, u.Path)}
+					"(make src the directory holding every workspace module, or build without the workspace: "+
+					"workspace = false)", u.Syntax.Start.Line, u.Path)}
 		}
 		if !slices.Contains(ws.Use, rel) {
 			ws.Use = append(ws.Use, rel)
@@ -67,6 +72,17 @@ func ReadWorkspace(dir string) (*Workspace, error) {
 		return nil, err
 	}
 	return ws, nil
+}
+
+// CheckVendoredWorkspace refuses cfg's workspace if src is vendored too
+// (go work vendor): nix-gograph does not plan that yet.
+func CheckVendoredWorkspace(cfg *Config) error {
+	if cfg.Workspace == nil || !cfg.Vendor {
+		return nil
+	}
+	return &Error{Kind: KindBadArgument, Argument: "workspace", Message: fmt.Sprintf(
+		"src %s has both go.work and vendor/modules.txt: a vendored workspace is not supported "+
+			"(build without the workspace, workspace = false, or remove vendor/)", cfg.Dir)}
 }
 
 // Patterns are the package patterns of every package of the workspace
@@ -133,7 +149,7 @@ func ReadGoSums(dir string, ws *Workspace) (map[module.Version]*modfetch.Sum, er
 // workspaceModule reads the go.mod of the workspace module in dir/use: its
 // module path and go version.
 func workspaceModule(dir, use string) (modulePath, goVersion string, err error) {
-	modulePath, goVersion, err = readGoMod(filepath.Join(dir, filepath.FromSlash(use)))
+	modulePath, goVersion, err = readGoMod(dir, use)
 	var pe *Error
 	if errors.As(err, &pe) && pe.Kind == KindNoModule {
 		pe.Message = fmt.Sprintf("go.work: use %s: %s", use, pe.Message)

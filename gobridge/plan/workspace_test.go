@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -69,6 +71,12 @@ func TestReadWorkspaceLink(t *testing.T) {
 	assert.Equal(t, KindOutsideSrc, pe.Kind)
 	assert.NotContains(t, pe.Message, srcfstest.Secret)
 
+	src = srcfstest.Tree(t, map[string]string{"go.work": "go 1.22\n\nuse ./app\n"}, map[string]string{"app": "@outside/dir"})
+	_, err = ReadWorkspace(src)
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, KindOutsideSrc, pe.Kind)
+	assert.Contains(t, pe.Message, "go.work:3: use ./app: the directory is outside src")
+
 	src = srcfstest.Tree(t, nil, map[string]string{"go.work": "@outside/secret.txt"})
 	_, err = ReadWorkspace(src)
 	require.ErrorAs(t, err, &pe)
@@ -130,6 +138,73 @@ func TestReadGoSums(t *testing.T) {
 			if tt.ws != nil {
 				assert.Equal(t, "h1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=", sums[modA].GoMod, "go.mod hash merged from app/go.sum")
 			}
+		})
+	}
+}
+
+// TestPlanWorkspace plans small std-only workspaces with the go on PATH:
+// what is built with no subPackages, and the errors naming their culprit.
+func TestPlanWorkspace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go")
+	}
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	require.NoError(t, err)
+	goRoot := strings.TrimSpace(string(out))
+	const (
+		work  = "go 1.22\n\nuse (\n\t./app\n\t./tools\n)\n"
+		main  = "package main\n\nimport \"example.com/tools/greet\"\n\nfunc main() { println(greet.Hello) }\n"
+		greet = "package greet\n\n// Hello is a greeting.\nconst Hello = \"hello\"\n"
+		tools = "//go:build tools\n\npackage tools\n"
+	)
+	tests := []struct {
+		name   string
+		files  map[string]string
+		vendor bool
+		units  []string // want: the link units
+		kind   ErrorKind
+		msg    string
+	}{
+		{"a module with no package to build is left out, as go build leaves it out",
+			map[string]string{"go.work": "go 1.22\n\nuse (\n\t./app\n\t./tools\n\t./empty\n)\n",
+				"app/go.mod": "module example.com/app\n\ngo 1.22\n", "app/main.go": main,
+				"tools/go.mod": "module example.com/tools\n\ngo 1.22\n", "tools/greet/greet.go": greet, "tools/tools.go": tools,
+				"empty/go.mod": "module example.com/empty\n\ngo 1.22\n"},
+			false, []string{"example.com/app"}, "", ""},
+		{"no module of the workspace has a package",
+			map[string]string{"go.work": "go 1.22\n\nuse ./tools\n",
+				"tools/go.mod": "module example.com/tools\n\ngo 1.22\n", "tools/tools.go": tools},
+			false, nil, KindPackageNotFound, "has no Go packages to build (no module of its go.work has one)"},
+		{"a use without go.mod", map[string]string{"go.work": work, "app/go.mod": "module example.com/app\n\ngo 1.22\n", "app/main.go": main},
+			false, nil, KindNoModule, "go.work: use tools: {src}/tools has no go.mod"},
+		{"a vendored workspace",
+			map[string]string{"go.work": "go 1.22\n\nuse ./app\n", "app/go.mod": "module example.com/app\n\ngo 1.22\n",
+				"app/main.go": "package main\n\nfunc main() {}\n", "vendor/modules.txt": "\n"},
+			true, nil, KindBadArgument, "has both go.work and vendor/modules.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := srcfstest.Tree(t, tt.files, nil)
+			ws, err := ReadWorkspace(src)
+			require.NoError(t, err)
+			res, err := Plan(&Config{GoRoot: goRoot, Dir: src, Workspace: ws, Vendor: tt.vendor})
+			if tt.kind != "" {
+				var pe *Error
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, tt.kind, pe.Kind, pe.Message)
+				assert.Contains(t, pe.Message, strings.ReplaceAll(tt.msg, "{src}", src))
+				return
+			}
+			require.NoError(t, err)
+			var links []string
+			for _, u := range res.Units {
+				if u.Mode == "link" {
+					links = append(links, u.ImportPath)
+				}
+			}
+			assert.Equal(t, tt.units, links)
+			assert.Equal(t, "example.com/app", res.ModulePath, "the first use's module")
+			assert.Equal(t, "1.22", res.GoVersion, "go.work's go version")
 		})
 	}
 }

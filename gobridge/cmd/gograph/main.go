@@ -3,11 +3,15 @@
 // does the work of the modes that run without the plugin.
 //
 //	gograph plan REQUEST.json              print the plugin's response
-//	gograph lock MODULE_DIR                print the lock file for modes without
-//	                                       the plugin (package lock)
-//	gograph lock --check MODULE_DIR        compare MODULE_DIR/gograph.lock with
+//	gograph lock DIR                       print the lock file for modes without
+//	                                       the plugin (package lock) of the
+//	                                       module or go.work workspace in DIR
+//	gograph lock --check DIR               compare DIR/gograph.lock with
 //	                                       go.sum, offline; name each module
 //	                                       missing, stale or extra (exit 1)
+//	gograph lock [--check] --no-workspace DIR
+//	                                       the same for DIR's module alone
+//	                                       (workspace = false)
 //	gograph plan-units REQUEST.json OUT    plan inside a derivation (IFD mode;
 //	                                       graph.PlanUnits) and write OUT;
 //	                                       REQUEST.json may be env:VAR
@@ -32,6 +36,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,10 +57,8 @@ func main() {
 	switch {
 	case len(args) == 2 && args[0] == "plan":
 		err = plan(args[1])
-	case len(args) == 2 && args[0] == "lock" && !strings.HasPrefix(args[1], "-"):
-		err = writeLock(args[1])
-	case len(args) == 3 && args[0] == "lock" && args[1] == "--check":
-		err = checkLock(args[2])
+	case len(args) >= 2 && args[0] == "lock":
+		err = lockCommand(args[1:])
 	case len(args) == 3 && args[0] == "plan-units":
 		err = planUnits(args[1], args[2])
 	case len(args) == 2 && args[0] == "go-build":
@@ -63,8 +66,11 @@ func main() {
 	case len(args) == 4 && (args[0] == "fetch-module" || args[0] == "fetch-gomod"):
 		err = fetch(args[0], args[1], args[2], args[3])
 	default:
-		fmt.Fprintln(os.Stderr, "usage: gograph plan REQUEST.json | lock [--check] MODULE_DIR | plan-units REQUEST.json OUT |\n"+
-			"       go-build REQUEST.json |\n"+
+		err = usageError()
+	}
+	if errors.Is(err, errUsage) {
+		fmt.Fprintln(os.Stderr, "usage: gograph plan REQUEST.json | lock [--check] [--no-workspace] DIR |\n"+
+			"       plan-units REQUEST.json OUT | go-build REQUEST.json |\n"+
 			"       fetch-module MODULE@VERSION H1 OUT | fetch-gomod MODULE@VERSION H1 OUT")
 		os.Exit(2)
 	}
@@ -73,6 +79,11 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// errUsage is a command line gograph does not take.
+var errUsage = errors.New("usage")
+
+func usageError() error { return errUsage }
 
 func plan(requestFile string) error {
 	req, err := os.ReadFile(requestFile)
@@ -166,10 +177,34 @@ func cutVersion(s string) (path, version string, ok bool) {
 	return "", "", false
 }
 
-// writeLock prints the lock file of the module in dir, fetching modules with
-// the environment's GOPROXY, GOPRIVATE, GONOPROXY and NETRC.
-func writeLock(dir string) error {
-	l, err := lock.Make(context.Background(), dir, modfetch.ConfigFromEnv())
+// lockCommand runs `gograph lock [--check] [--no-workspace] DIR`.
+func lockCommand(args []string) error {
+	check, workspace := false, true
+	for len(args) > 1 {
+		switch args[0] {
+		case "--check":
+			check = true
+		case "--no-workspace":
+			workspace = false
+		default:
+			return usageError()
+		}
+		args = args[1:]
+	}
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		return usageError()
+	}
+	if check {
+		return checkLock(args[0], workspace)
+	}
+	return writeLock(args[0], workspace)
+}
+
+// writeLock prints the lock file of the module (or, with workspace, the
+// workspace) in dir, fetching modules with the environment's GOPROXY,
+// GOPRIVATE, GONOPROXY and NETRC.
+func writeLock(dir string, workspace bool) error {
+	l, err := lock.Make(context.Background(), dir, workspace, modfetch.ConfigFromEnv())
 	if err != nil {
 		return err
 	}
@@ -183,8 +218,8 @@ func writeLock(dir string) error {
 
 // checkLock prints to stderr one line per module whose entry in dir's lock
 // file is not what writeLock would print now, and fails if there is one.
-func checkLock(dir string) error {
-	problems, err := lock.CheckDir(dir)
+func checkLock(dir string, workspace bool) error {
+	problems, err := lock.CheckDir(dir, workspace)
 	if err != nil {
 		return err
 	}
