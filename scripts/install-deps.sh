@@ -4,7 +4,8 @@
 # a static busybox for sandboxed builders, a static bash (bash-static: the
 # dev shell's builder under `nix develop`), patchelf (scripts/host-cc.sh; also
 # in the Debian sid root of `make nix-modern`, if built), libasan8 (gcc 12's
-# AddressSanitizer runtime, for `make asan-plugin`), and the Nix headers
+# AddressSanitizer runtime, for `make asan-plugin`), openssh-server (the
+# remote-builder test starts its own sshd), and the Nix headers
 # for exactly the installed nix-bin, taken from Debian's source package.
 #
 # Usage: scripts/install-deps.sh CACHE_DIR
@@ -12,7 +13,8 @@
 set -eu
 
 cache=${1:?usage: install-deps.sh CACHE_DIR}
-packages="nix-bin pkg-config g++ make dpkg-dev libboost-dev nlohmann-json3-dev libgc-dev busybox-static bash-static patchelf libasan8"
+packages="nix-bin pkg-config g++ make dpkg-dev libboost-dev nlohmann-json3-dev libgc-dev busybox-static bash-static patchelf libasan8
+  openssh-server"
 
 missing=""
 for p in $packages; do
@@ -40,15 +42,20 @@ if [ -n "$missing" ] || [ -n "$need_src" ]; then
   fi
 fi
 
-# scripts/host-cc.sh runs in the sid root too (tests/with-nix 2.34).
+# In the sid root of an earlier `make nix-modern` (which installs these in a
+# new one): patchelf, as scripts/host-cc.sh runs there too, and sshd and
+# ssh for the remote-builder test (tests/with-nix 2.34).
 root=$cache/sid
-if [ -f "$root/.stamp-build-deps" ] && [ ! -x "$root/usr/bin/patchelf" ]; then
-  echo "install-deps: installing patchelf in $root" >&2
+root_missing=""
+[ -x "$root/usr/bin/patchelf" ] || root_missing="$root_missing patchelf"
+[ -x "$root/usr/sbin/sshd" ] && [ -x "$root/usr/bin/ssh" ] || root_missing="$root_missing openssh-server openssh-client"
+if [ -f "$root/.stamp-build-deps" ] && [ -n "$root_missing" ]; then
+  echo "install-deps: installing$root_missing in $root" >&2
   cp /etc/resolv.conf "$root/etc/resolv.conf"
-  unshare -m sh -c 'mount --bind /proc "$1/proc" && mount --bind /dev "$1/dev" &&
-    mount --bind /dev/pts "$1/dev/pts" &&
-    exec chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-      sh -c "apt-get update -qq && apt-get install -y -qq patchelf >/dev/null"' sh "$root"
+  unshare -m sh -c 'root=$1; shift; mount --bind /proc "$root/proc" && mount --bind /dev "$root/dev" &&
+    mount --bind /dev/pts "$root/dev/pts" &&
+    exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+      sh -c "apt-get update -qq && apt-get install -y -qq $* >/dev/null"' sh "$root" $root_missing
 fi
 
 # Headers for exactly the installed Nix, unless pkg-config finds real ones

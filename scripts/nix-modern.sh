@@ -57,7 +57,7 @@ if [ ! -f "$root/.stamp-build-deps" ]; then
   rm -f "$root/etc/apt/sources.list.d/debian.sources"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   in_root 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -qq nix > /dev/null &&
-           DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pkg-config g++ make patchelf > /dev/null'
+           DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pkg-config g++ make patchelf openssh-server openssh-client > /dev/null'
   touch "$root/.stamp-build-deps"
 fi
 

@@ -8,7 +8,9 @@
 # compiles (early cutoff), mode monolithic with checkpoints for the same leaf edit, and evaluation
 # alone with the plan cache missing and hitting. Then multi in each mode
 # (plugin, ifd, and dynamic on Nix 2.34) and Nix's fixed cost per
-# derivation. Prints seconds, derivations built and ratios (nix / go);
+# derivation; webapp through a remote builder over ssh against built here,
+# and a program built from a binary cache of another program's packages.
+# Prints seconds, derivations built and ratios (nix / go);
 # lower ratios are better. Every edit carries a nonce, so the store never
 # holds its result.
 set -euo pipefail
@@ -424,9 +426,84 @@ bench_fixed_cost() {
   done
 }
 
-# want PART: whether to run PART (fixed, multi, webapp, modes, vegeta,
-# caddy); BENCH_ONLY="multi caddy" runs only those, by default all.
-want() { case " ${BENCH_ONLY:-fixed multi webapp modes vegeta caddy} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+# store_build ROOT ARGS…: nix-build tests/build.nix ARGS… with the plugin
+# into the chroot store at ROOT, its log in $TMP/build.log.
+store_build() {
+  local root=$1; shift
+  nix-build --store "local?root=$root" --plugin-files "$PLUGIN" --no-out-link "$ROOT/tests/build.nix" "$@" \
+    > /dev/null 2> "$TMP/build.log"
+}
+
+# bench_remote: webapp built cold on this machine against cold through a
+# remote builder (tests/remote.sh: sshd on localhost, a plain Nix on its own
+# store), so the difference is the cost of going remote. Cold: both
+# evaluating stores and the remote store are new, empty chroot stores
+# holding only the toolchain, busybox and the action builder; evaluation
+# hits the plan cache in both.
+bench_remote() {
+  . tests/remote.sh
+  start_remote
+  local src=$TMP/webapp-remote local_out local_s remote_s n_local n_remote
+  rm -rf "$src" && cp -r tests/fixtures/webapp "$src"
+  local_out=$(gg_build --arg src "$src" --arg doCheck false)
+  fresh_store "$TMP/cold-local" "$local_out"
+  fresh_store "$TMP/cold-remote" "$local_out"
+  local_s=$(timed store_build "$TMP/cold-local" --arg src "$src" --arg doCheck false)
+  n_local=$(built_count)
+  remote_s=$(timed store_build "$TMP/cold-remote" --arg src "$src" --arg doCheck false --option max-jobs 0 \
+    --option builders "$REMOTE_BUILDERS" --option builders-use-substitutes false)
+  n_remote=$(grep -c "^building '/nix/store/[^']*\.drv' on '" "$TMP/build.log" || true)
+  stop_remote
+  printf '%-47s %8s %8s %6s\n' "webapp through a remote builder ($REMOTE_SCHEME)" "nix(s)" "s/drv" "built"
+  printf '         %-38s %8s %8s %6s\n' "cold, built here (max-jobs auto)" "$local_s" \
+    "$(echo "$local_s $n_local" | awk '{ if ($2 > 0) printf "%.3f", $1 / $2; else print "-" }')" "$n_local"
+  printf '         %-38s %8s %8s %6s\n' "cold, every drv on the remote (max-jobs 0)" "$remote_s" \
+    "$(echo "$remote_s $n_remote" | awk '{ if ($2 > 0) printf "%.3f", $1 / $2; else print "-" }')" "$n_remote"
+  note "remote overhead: $(echo "$remote_s $local_s $n_remote" | awk '{ if ($3 > 0) printf "%.3f", ($1 - $2) / $3; else print "-" }') s per derivation (ssh, copying inputs and outputs, one machine: no added capacity)"
+  note_fail "$local_s" "$remote_s"
+}
+
+# bench_cache: the workspace fixture built in a fresh store whose only
+# substituter is a signed file:// binary cache holding the outputs of the
+# deps fixture's build (which share std and github.com/google/uuid),
+# against the same build in a fresh store with no substituter. Both fresh
+# stores are new, empty chroot stores holding only the toolchain, busybox,
+# the action builder and uuid's module (which the plugin's evaluation
+# reads); evaluation hits the plan cache in both.
+bench_cache() {
+  . tests/remote.sh
+  local deps=$TMP/cache-deps ws=$TMP/cache-ws cache=$TMP/bench-cache drv1 out module s kind cached_s cold_s \
+    fetched built cold_built
+  rm -rf "$deps" "$ws" "$cache" && cp -r tests/fixtures/deps "$deps" && cp -r tests/fixtures/workspace "$ws"
+  drv1=$(nix-instantiate --plugin-files "$PLUGIN" "$ROOT/tests/build.nix" --arg src "$deps" --arg doCheck false 2> /dev/null)
+  nix-store --realise "$drv1" > /dev/null 2>&1
+  nix-store --generate-binary-cache-key bench-cache-1 "$TMP/bench-cache.sec" "$TMP/bench-cache.pub"
+  # shellcheck disable=SC2046
+  nix copy --to "file://$cache?secret-key=$TMP/bench-cache.sec&compression=zstd" \
+    $(nix-store -qR "$drv1" | grep '\.drv$' | xargs nix-store -q --outputs) 2> /dev/null
+  out=$(gg_build --arg src "$ws" --arg doCheck false)
+  module=$(nix-store -qR "$drv1" | grep -- '-gomod-github.com-google-uuid-v1.6.0$')
+  for kind in cached cold; do
+    fresh_store "$TMP/bench-$kind" "$out"
+    nix copy --no-check-sigs --to "local?root=$TMP/bench-$kind" "$module" 2> /dev/null
+  done
+  cached_s=$(timed store_build "$TMP/bench-cached" --arg src "$ws" --arg doCheck false \
+    --option substituters "file://$cache" --option require-sigs true --option trusted-public-keys "$(cat "$TMP/bench-cache.pub")")
+  fetched=$(grep -c "^copying path '[^']*' from 'file://" "$TMP/build.log" || true)
+  built=$(built_count)
+  cold_s=$(timed store_build "$TMP/bench-cold" --arg src "$ws" --arg doCheck false)
+  cold_built=$(built_count)
+  printf '%-47s %8s %8s %6s\n' "workspace after deps, fresh store" "nix(s)" "fetched" "built"
+  printf '         %-38s %8s %8s %6s\n' "signed binary cache of deps' build" "$cached_s" "$fetched" "$built"
+  printf '         %-38s %8s %8s %6s\n' "no substituter (every drv built)" "$cold_s" "-" "$cold_built"
+  note "the cache holds the outputs of deps' build ($(du -sh "$cache" | cut -f1)); only the workspace's own packages and links are built"
+  note_fail "$cached_s" "$cold_s"
+}
+
+# want PART: whether to run PART (fixed, multi, webapp, modes, remote,
+# cache, vegeta, caddy); BENCH_ONLY="multi caddy" runs only those, by default
+# all.
+want() { case " ${BENCH_ONLY:-fixed multi webapp modes remote cache vegeta caddy} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 echo "nix-gograph bench — $(nix --version), $(nproc) cores, $(date -u +%F)"
 # (Each part runs in an if's body, not after || or &&, where set -e
@@ -440,6 +517,8 @@ if want webapp; then
     internal/checksum/checksum.go 'hex\.EncodeToString(sum\[:4\])'
 fi
 if want modes; then bench_modes; fi
+if want remote; then bench_remote; fi
+if want cache; then bench_cache; fi
 if want vegeta; then
   src=$(fetch_module "$VEGETA" vegeta)
   bench_program vegeta "$src" . internal/resolver/resolver.go \
