@@ -76,5 +76,10 @@
       # `nix --option plugin-files …/libnix-gograph.so flake check`
       # (flake/checks.nix).
       checks.${system} = import ./flake/checks.nix { inherit self toolchain system; };
+
+      # hydraJobs.<job>.x86_64-linux: the fixtures the toolchain above
+      # builds, with or without the plugin in the evaluator, and the checks
+      # (flake/hydra-jobs.nix).
+      hydraJobs = import ./flake/hydra-jobs.nix { inherit self toolchain system; };
     };
 }

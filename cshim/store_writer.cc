@@ -84,9 +84,13 @@ static void writeSource(nix::EvalState & state, PrimOpPos pos, const PlannedSour
             return;
         // The directory is there but not valid: a garbage collection is
         // removing it (or was interrupted; the next one removes it), and
-        // once it is gone the module is fetched again.
+        // once it is gone the module is fetched again. Or the store is not
+        // the one on this file system (a chroot store): the planner found
+        // the module in /nix/store.
         throwError(state, pos, "builtins.goPackageGraph: the store path '%s' of %s exists but is not valid "
-            "(a garbage collection is removing it, or was interrupted: run 'nix-store --gc' and evaluate again)",
+            "in this store (a garbage collection is removing it, or was interrupted: run 'nix-store --gc' and "
+            "evaluate again; or this store is not /nix/store on this file system, e.g. --store local?root=…: "
+            "copy the module into it with nix copy)",
             src.path, src.name);
     }
     // Paths are std::string, whatever type nix::canonPath returns (compat.hh).

@@ -19,7 +19,8 @@ let
     else builtins.elem (dirOf rel) packageDirs && isGoSource rel;
   src = builtins.path { path = root; name = "gograph-builder-src"; filter = isWanted; };
 in
-derivation {
+# offline-go-env.nix: CGO_ENABLED, GOTOOLCHAIN, GOFLAGS, GOPROXY, GOWORK, GOENV.
+derivation (import ./offline-go-env.nix // {
   name = "gograph-builder";
   inherit system;
   builder = "${busybox}/bin/sh";
@@ -30,10 +31,4 @@ derivation {
     exec ${go}/bin/go -C $TMPDIR/src build -trimpath -buildvcs=false -ldflags=-buildid= \
       -o $out/bin/gograph-builder ./gobridge/cmd/gograph-builder
   '' ];
-  CGO_ENABLED = "0";
-  GOTOOLCHAIN = "local";
-  GOFLAGS = "-mod=readonly";
-  GOPROXY = "off";
-  GOWORK = "off";
-  GOENV = "off";
-}
+})

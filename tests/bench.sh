@@ -475,17 +475,22 @@ bench_cache() {
   local deps=$TMP/cache-deps ws=$TMP/cache-ws cache=$TMP/bench-cache drv1 out module s kind cached_s cold_s \
     fetched built cold_built
   rm -rf "$deps" "$ws" "$cache" && cp -r tests/fixtures/deps "$deps" && cp -r tests/fixtures/workspace "$ws"
-  drv1=$(nix-instantiate --plugin-files "$PLUGIN" "$ROOT/tests/build.nix" --arg src "$deps" --arg doCheck false 2> /dev/null)
-  nix-store --realise "$drv1" > /dev/null 2>&1
+  drv1=$(nix-instantiate --plugin-files "$PLUGIN" "$ROOT/tests/build.nix" --arg src "$deps" --arg doCheck false \
+    2> "$TMP/cache.log") || { cat "$TMP/cache.log" >&2; fail "bench cache: evaluating deps failed"; }
+  nix-store --realise "$drv1" > /dev/null 2> "$TMP/cache.log" ||
+    { tail -20 "$TMP/cache.log" >&2; fail "bench cache: building deps failed"; }
   nix-store --generate-binary-cache-key bench-cache-1 "$TMP/bench-cache.sec" "$TMP/bench-cache.pub"
   # shellcheck disable=SC2046
   nix copy --to "file://$cache?secret-key=$TMP/bench-cache.sec&compression=zstd" \
-    $(nix-store -qR "$drv1" | grep '\.drv$' | xargs nix-store -q --outputs) 2> /dev/null
+    $(nix-store -qR "$drv1" | grep '\.drv$' | xargs nix-store -q --outputs) 2> "$TMP/cache.log" ||
+    { tail -20 "$TMP/cache.log" >&2; fail "bench cache: copying deps' outputs to the cache failed"; }
   out=$(gg_build --arg src "$ws" --arg doCheck false)
-  module=$(nix-store -qR "$drv1" | grep -- '-gomod-github.com-google-uuid-v1.6.0$')
+  module=$(nix-store -qR "$drv1" | grep -- '-gomod-github.com-google-uuid-v1.6.0$') ||
+    fail "bench cache: no uuid module in the closure of $drv1"
   for kind in cached cold; do
     fresh_store "$TMP/bench-$kind" "$out"
-    nix copy --no-check-sigs --to "local?root=$TMP/bench-$kind" "$module" 2> /dev/null
+    nix copy --no-check-sigs --to "local?root=$TMP/bench-$kind" "$module" 2> "$TMP/cache.log" ||
+      { cat "$TMP/cache.log" >&2; fail "bench cache: copying $module into a fresh store failed"; }
   done
   cached_s=$(timed store_build "$TMP/bench-cached" --arg src "$ws" --arg doCheck false \
     --option substituters "file://$cache" --option require-sigs true --option trusted-public-keys "$(cat "$TMP/bench-cache.pub")")

@@ -47,12 +47,15 @@ start_remote() {
 
   # The remote side: a plain Nix (this machine's, given no plugin) on its
   # own store, with this machine's working settings (sshd clears the
-  # environment). It logs how it is run.
+  # environment). It logs how it is run and, the first time, the
+  # plugin-files setting it runs with (nix.conf and NIX_CONFIG together).
   cat > "$dir/remote-nix" <<EOF
 #!/bin/sh
-echo "\$0 \$*" >> "$REMOTE_LOG"
 export NIX_CONFIG='$NIX_CONFIG
 plugin-files ='
+[ -e "$REMOTE_LOG" ] || "$(dirname "$remote_bin")/nix" --extra-experimental-features nix-command show-config 2> /dev/null |
+  grep '^plugin-files ' >> "$REMOTE_LOG"
+echo "\$0 \$*" >> "$REMOTE_LOG"
 exec "$remote_bin" --store "local?root=$REMOTE_ROOT" "\$@"
 EOF
   chmod +x "$dir/remote-nix"
@@ -76,12 +79,16 @@ PidFile none
 EOF
     "$sshd" -D -e -f "$dir/sshd_config" 2> "$dir/sshd.log" &
     remote_sshd_pid=$!
-    for _ in $(seq 50); do
-      (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
+    # Listening once it says so (another program on the port would answer
+    # a connection too; sshd -e ends its lines with \r\n); up to 30 s on a
+    # loaded machine.
+    for _ in $(seq 300); do
+      grep -q "^Server listening on 127.0.0.1 port $port\." "$dir/sshd.log" && break
       kill -0 "$remote_sshd_pid" 2> /dev/null || break
       sleep 0.1
     done
-    kill -0 "$remote_sshd_pid" 2> /dev/null && break
+    grep -q "^Server listening on 127.0.0.1 port $port\." "$dir/sshd.log" && break
+    kill "$remote_sshd_pid" 2> /dev/null || true
     wait "$remote_sshd_pid" 2> /dev/null || true
     remote_sshd_pid=
   done

@@ -41,8 +41,8 @@ func TestUUID(t *testing.T) {
 GO
 sed -i 's|^func main() {|func uuidOf(s string) uuid.UUID { return uuid.NewSHA1(uuid.NameSpaceURL, []byte(s)) }\n\n&|' "$src1/main.go"
 drv1=$(nix-instantiate --plugin-files "$PLUGIN" "$gg" --arg src "$src1" 2> "$TMP/eval.log") ||
-  { cat "$TMP/eval.log"; fail "evaluating deps failed"; }
-nix-store --realise "$drv1" > /dev/null 2> "$TMP/build.log" || { cat "$TMP/build.log"; fail "building deps failed"; }
+  { cat "$TMP/eval.log" >&2; fail "evaluating deps failed"; }
+nix-store --realise "$drv1" > /dev/null 2> "$TMP/build.log" || { cat "$TMP/build.log" >&2; fail "building deps failed"; }
 closure_drvs auto "$drv1" > "$TMP/drvs1.txt"
 grep -q -- '-test-example.com-deps\.drv$' "$TMP/drvs1.txt" || fail "deps' build runs no test"
 
@@ -54,7 +54,7 @@ xargs nix-store -q --outputs < "$TMP/drvs1.txt" | sort > "$TMP/outs1.txt"
 [ "$(wc -l < "$TMP/outs1.txt")" = "$(wc -l < "$TMP/drvs1.txt")" ] || fail "a derivation of deps has more than one output"
 mapfile -t outs1 < "$TMP/outs1.txt"
 nix copy --to "$cache?secret-key=$TMP/cache.sec&compression=zstd" "${outs1[@]}" 2> "$TMP/copy.log" ||
-  { cat "$TMP/copy.log"; fail "nix copy to $cache failed"; }
+  { cat "$TMP/copy.log" >&2; fail "nix copy to $cache failed"; }
 while read -r p; do
   h=${p#/nix/store/}
   grep -q '^Sig: gograph-test-cache-1:' "$TMP/cache/${h%%-*}.narinfo" 2> /dev/null || fail "$cache has no signed $p"
@@ -66,8 +66,8 @@ src2="$TMP/ws"
 cp -r tests/fixtures/workspace "$src2"
 chmod -R u+w "$src2"
 drv=$(nix-instantiate --plugin-files "$PLUGIN" "$gg" --arg src "$src2" 2> "$TMP/eval.log") ||
-  { cat "$TMP/eval.log"; fail "evaluating the workspace failed"; }
-out=$(nix-store --realise "$drv" 2> "$TMP/build.log") || { cat "$TMP/build.log"; fail "building the workspace failed"; }
+  { cat "$TMP/eval.log" >&2; fail "evaluating the workspace failed"; }
+out=$(nix-store --realise "$drv" 2> "$TMP/build.log") || { cat "$TMP/build.log" >&2; fail "building the workspace failed"; }
 
 # A fresh store holding what evaluation reads: the toolchain, busybox and
 # uuid's module. (The planner finds a module's store path on the file
@@ -77,13 +77,13 @@ store2="local?root=$TMP/store2"
 busybox=$(grep -o '/nix/store/[^"]*-busybox[^"]*' build/host-toolchain.nix)
 module=$(nix-store -qR "$drv1" | grep -- '-gomod-github.com-google-uuid-v1.6.0$') || fail "deps' build has no uuid module"
 nix copy --no-check-sigs --to "$store2" "$GOROOT_STORE" "$busybox" "$module" 2> "$TMP/copy.log" ||
-  { cat "$TMP/copy.log"; fail "copying the toolchain into the fresh store failed"; }
+  { cat "$TMP/copy.log" >&2; fail "copying the toolchain into the fresh store failed"; }
 # The cache as only substituter, with signatures required.
 with_cache=(--option substituters "$cache" --option require-sigs true --option trusted-public-keys "$(cat "$TMP/cache.pub")")
 
 t0=$(now)
 drv2=$(nix-instantiate --store "$store2" --plugin-files "$PLUGIN" "$gg" --arg src "$src2" 2> "$TMP/eval.log") ||
-  { cat "$TMP/eval.log"; fail "evaluating the workspace in the fresh store failed"; }
+  { cat "$TMP/eval.log" >&2; fail "evaluating the workspace in the fresh store failed"; }
 eval_secs=$(secs "$t0")
 [ "$drv2" = "$drv" ] || fail "the workspace is $drv2 in the fresh store but $drv in the normal store"
 closure_drvs "$store2" "$drv2" > "$TMP/drvs2.txt"
@@ -115,14 +115,14 @@ mapfile -t shared_outs < "$TMP/shared-outs.txt"
 # Building it: the shared outputs are fetched, the rest is built.
 t0=$(now)
 out2=$(nix-store --store "$store2" --realise "$drv2" "${with_cache[@]}" 2> "$TMP/build2.log") ||
-  { cat "$TMP/build2.log"; fail "building the workspace in the fresh store failed"; }
+  { cat "$TMP/build2.log" >&2; fail "building the workspace in the fresh store failed"; }
 build_secs=$(secs "$t0")
 sed -n "s|^copying path '\(/nix/store/[^']*\)' from '$cache'.*|\1|p" "$TMP/build2.log" | sort > "$TMP/fetched.txt"
 sed -n "s|^building '\(/nix/store/[^']*\.drv\)'.*|\1|p" "$TMP/build2.log" | sort > "$TMP/built.txt"
 diff -u "$TMP/shared-outs.txt" "$TMP/fetched.txt" > "$TMP/diff.txt" ||
-  { cat "$TMP/diff.txt"; fail "the fresh store did not fetch exactly the outputs deps and the workspace share"; }
+  { cat "$TMP/diff.txt" >&2; fail "the fresh store did not fetch exactly the outputs deps and the workspace share"; }
 diff -u "$TMP/own.txt" "$TMP/built.txt" > "$TMP/diff.txt" ||
-  { cat "$TMP/diff.txt"; fail "the fresh store did not build exactly the workspace's own derivations"; }
+  { cat "$TMP/diff.txt" >&2; fail "the fresh store did not build exactly the workspace's own derivations"; }
 say "ok: the workspace in a fresh store: $(wc -l < "$TMP/fetched.txt") derivations substituted from the cache" \
   "(fmt, runtime, testing, uuid, …), $(wc -l < "$TMP/built.txt") built ($(names < "$TMP/built.txt" | paste -sd ' ')) in" \
   "${build_secs}s (evaluation ${eval_secs}s)"
@@ -146,14 +146,14 @@ for keys in "$(cat "$TMP/other.pub")" ""; do
     --option require-sigs true --option trusted-public-keys "$keys" > /dev/null 2> "$TMP/unsigned.log"; then
     fail "with trusted-public-keys = '$keys' the shared outputs were substituted"
   fi
-  grep -q "^copying path" "$TMP/unsigned.log" && { cat "$TMP/unsigned.log"; fail "with trusted-public-keys = '$keys' a path was copied"; }
+  grep -q "^copying path" "$TMP/unsigned.log" && { cat "$TMP/unsigned.log" >&2; fail "with trusted-public-keys = '$keys' a path was copied"; }
   # (Nix 2.8 says "the substitute for '…' from '…' is not signed by …",
   # Nix 2.34 "ignoring substitute for '…' from '…', as it's not signed by …".)
   got=$(grep -c "substitute for '/nix/store/[^']*' from '$cache'.* not signed by any of the keys in 'trusted-public-keys'" "$TMP/unsigned.log" || true)
-  [ "$got" = "$n" ] || { cat "$TMP/unsigned.log"; fail "with trusted-public-keys = '$keys', $got of $n paths are said to be unsigned"; }
+  [ "$got" = "$n" ] || { cat "$TMP/unsigned.log" >&2; fail "with trusted-public-keys = '$keys', $got of $n paths are said to be unsigned"; }
 done
 [ -z "$(ls "$TMP/store3/nix/store" 2> /dev/null)" ] || fail "the store trusting other keys holds $(ls "$TMP/store3/nix/store")"
 nix-store --store "$store3" --realise "${shared_outs[@]}" "${with_cache[@]}" > /dev/null 2> "$TMP/signed.log" ||
-  { cat "$TMP/signed.log"; fail "with the cache's key the shared outputs were not substituted"; }
+  { cat "$TMP/signed.log" >&2; fail "with the cache's key the shared outputs were not substituted"; }
 [ "$(grep -c "^copying path '[^']*' from '$cache'" "$TMP/signed.log")" = "$n" ] || fail "with the cache's key not all $n paths were copied"
 say "ok: trusting another key or none, none of the $n outputs is substituted (each 'not signed'); trusting the cache's key, all are"

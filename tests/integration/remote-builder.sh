@@ -47,8 +47,9 @@ valid=$(nix-store --store "local?root=$REMOTE_ROOT" -q --hash $outputs 2> "$TMP/
 [ "$valid" = "$n_out" ] || { cat "$TMP/remote-q.log" >&2; fail "the remote store holds $valid of the $n_out outputs"; }
 say "ok: all $n derivations built on $REMOTE_SCHEME://gograph-remote in ${secs}s; their $valid outputs are valid in the remote store"
 grep -q -- "--serve\|--stdio" "$REMOTE_LOG" || fail "the remote side was not run as a store server"
-grep -q -- "plugin-files" "$REMOTE_LOG" && fail "the remote side was given a plugin"
-say "ok: the remote side ran plain $REMOTE_CMD ($(head -1 "$REMOTE_LOG" | cut -d' ' -f2-)), no plugin"
+plugins=$(grep '^plugin-files ' "$REMOTE_LOG") || fail "the remote side did not log its plugin-files setting"
+[ "$plugins" = "plugin-files = " ] || fail "the remote side ran with a plugin: $plugins"
+say "ok: the remote side ran plain $REMOTE_CMD ($(grep -v '^plugin-files ' "$REMOTE_LOG" | head -1 | cut -d' ' -f2-)), $plugins"
 
 # The binary equals the local build's and go build's.
 remote_built=$local_root$out/bin/webapp
@@ -58,7 +59,19 @@ go_build_ref "$src" "$TMP/webapp.ref"
 [ "$(sha "$remote_built")" = "$(sha "$TMP/webapp.ref")" ] || fail "bin/webapp built remotely differs from go build's"
 say "ok: bin/webapp built remotely = the local build = go build ($(sha "$TMP/webapp.ref"))"
 
+# sshd, its sessions and the shared connection all end: sshd's pid and
+# children are taken before stopping it; ssh processes are found by the
+# test's ssh directory (the -F argument, or the shared connection's socket
+# in its process title; pgrep exits 1 when nothing matches).
+pids="$remote_sshd_pid $(pgrep -P "$remote_sshd_pid" | tr '\n' ' ')"
 stop_remote
-left=$(pgrep -af "$REMOTE_SSH_DIR" || true)
-[ -z "$left" ] || fail "processes of this test's ssh are still running: $left"
-say "ok: sshd and the shared ssh connection stopped"
+for _ in $(seq 50); do
+  alive=""
+  for pid in $pids; do ! kill -0 "$pid" 2> /dev/null || alive="$alive $pid"; done
+  [ -n "$alive" ] || break
+  sleep 0.1
+done
+[ -z "$alive" ] || fail "sshd processes of this test still run:$alive"
+rc=0; left=$(pgrep -af -- "$REMOTE_SSH_DIR") || rc=$?
+[ "$rc" = 1 ] || fail "ssh processes of this test still run (pgrep exit $rc): $left"
+say "ok: sshd ($(wc -w <<< "$pids") processes) and the shared ssh connection stopped"
