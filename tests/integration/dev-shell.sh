@@ -53,9 +53,13 @@ in_shell() {
     > "$TMP/shell.log" 2>&1 || { cat "$TMP/shell.log" >&2; return 1; }
 }
 
-# Planning fetches the modules the first time (the network is there).
+# The modules are fetched the first time, with the network: by the
+# plugin's planning, and in mode ifd by the fixed-output derivations the
+# shell's module cache is made of (entering the shell once builds them).
 HOME=$TMP/home nix-instantiate --plugin-files "$PLUGIN" "$TMP/shell.nix" --arg src "$src" -A devShell > /dev/null 2> "$TMP/eval.log" ||
   { cat "$TMP/eval.log" >&2; fail "nix-instantiate -A devShell failed"; }
+(cd "$src" && HOME=$TMP/home NIX_BUILD_SHELL=$(command -v bash) nix-shell "$TMP/shell.nix" --arg src "$src" -A devShell --run true) \
+  > "$TMP/fetch.log" 2>&1 || { cat "$TMP/fetch.log" >&2; fail "mode ifd: entering the dev shell with the network failed"; }
 mods=$(grep -v '/go.mod ' "$src/go.sum" | cut -d' ' -f1-2 | sort -u | tr ' ' @)
 for mode in plugin ifd; do
   in_shell $mode '
